@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { ReviewersController } from './reviewers.controller';
+import { ReviewersService } from './reviewers.service';
+import { SessionsService } from './sessions.service';
+
+@Global()
+@Module({
+  controllers: [AuthController, ReviewersController],
+  providers: [AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }, SessionsService, ReviewersService],
+  exports: [ReviewersService],
+})
+export class AuthModule {}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CreateReviewerInputSchema, UpdateReviewerInputSchema } from '@handoff/graphs/contracts';
+import { parseOrBadRequest } from '../common/validation';
+import { CurrentPrincipal, type Principal } from './principal';
+import { ReviewersService } from './reviewers.service';
+import { Roles } from './roles.decorator';
+
+@ApiTags('reviewers')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/reviewers')
+export class ReviewersController {
+  constructor(private readonly reviewers: ReviewersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Every reviewer account (admin)' })
+  async list() {
+    return { items: await this.reviewers.list() };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a reviewer or admin account (admin); 409 when the email is taken' })
+  create(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.reviewers.create(parseOrBadRequest(CreateReviewerInputSchema, body), principal.email);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Disable or enable an account, or change its role (admin)' })
+  update(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    return this.reviewers.update(id, parseOrBadRequest(UpdateReviewerInputSchema, body), principal.email);
+  }
+}

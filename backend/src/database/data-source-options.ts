@@ -1,0 +1,17 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '@handoff/migrations';
+import { ENTITIES } from './entities';
+
+/** The one place TypeORM is configured; used by the app, the setup command and tests. */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 10, application_name: 'handoff' },
+  };
+}

@@ -1,0 +1,26 @@
+import { AuditLogEntity } from '../audit/audit-log.entity';
+import { ReviewerEntity } from '../auth/reviewer.entity';
+import { SessionEntity } from '../auth/session.entity';
+import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
+import { InboundEventEntity } from '../events/inbound-event.entity';
+import { ReplayTokenEntity } from '../inbound/replay-token.entity';
+import { LlmCallEntity } from '../observability/llm-call.entity';
+import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
+import { ReviewTaskEntity } from '../reviews/review-task.entity';
+import { RunStepEntity } from '../runs/run-step.entity';
+import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+
+/** Every TypeORM entity; the migrations test checks they agree with the migrations. */
+export const ENTITIES = [
+  InboundEventEntity,
+  WorkflowRunEntity,
+  RunStepEntity,
+  ReviewTaskEntity,
+  ReviewDecisionEntity,
+  OutboundMessageEntity,
+  AuditLogEntity,
+  LlmCallEntity,
+  ReviewerEntity,
+  SessionEntity,
+  ReplayTokenEntity,
+];

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { retryWhileUnavailable } from '../common/dependency-errors';
+import { addToWorkContext } from '../observability/context';
+import { MetricsService } from '../observability/metrics.service';
+import { Tracing } from '../observability/tracing';
+import { RunsService } from '../runs/runs.service';
+import { isPermanentSmtpFailure, MailerService } from './mailer.service';
+import { OutboundMessageEntity } from './outbound-message.entity';
+
+export type DeliveryResult = 'sent' | 'skipped' | 'failed' | 'uncertain';
+
+/** Thrown for a transient failure so the queue retries the job with backoff. */
+export class RetryableDeliveryError extends Error {}
+
+/**
+ * Sends one outbox row at most once. The row is claimed under FOR UPDATE SKIP
+ * LOCKED and marked `sending` before SMTP; a row found still `sending` means a
+ * sender died mid-send, and since we cannot know whether the server took it,
+ * it becomes `uncertain` instead of being sent again.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailer: MailerService,
+    private readonly runs: RunsService,
+    private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
+    private readonly tracing: Tracing,
+  ) {}
+
+  async deliver(outboundId: string): Promise<DeliveryResult> {
+    const claimed = await this.claim(outboundId);
+    if (claimed === 'skipped') return claimed;
+    if (claimed === 'uncertain') {
+      this.metrics.deliveries.inc({ channel: 'email', status: 'uncertain' });
+      return claimed;
+    }
+    addToWorkContext({ runId: claimed.runId });
+
+    try {
+      await this.tracing.inSpan(
+        'deliver email',
+        { 'handoff.run_id': claimed.runId, 'handoff.attempt': claimed.attempts },
+        () => this.mailer.send(claimed),
+      );
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (isPermanentSmtpFailure(error)) {
+        await retryWhileUnavailable(() => this.finish(claimed, 'failed', reason));
+        return 'failed';
+      }
+      this.metrics.deliveries.inc({ channel: 'email', status: 'retry' });
+      // The server did not take it, so it is safe to try again.
+      await retryWhileUnavailable(() =>
+        this.dataSource
+          .getRepository(OutboundMessageEntity)
+          .update({ id: claimed.id, status: 'sending' }, { status: 'pending', lastError: reason, claimedAt: null }),
+      );
+      throw new RetryableDeliveryError(`SMTP send failed, will retry: ${reason}`);
+    }
+    await retryWhileUnavailable(() => this.finish(claimed, 'sent'));
+    return 'sent';
+  }
+
+  /** After the last retry: the reply is failed with the last transient error. */
+  async giveUp(outboundId: string, reason: string): Promise<void> {
+    const row = await this.dataSource.getRepository(OutboundMessageEntity).findOneOrFail({ where: { id: outboundId } });
+    if (row.status === 'pending') await this.finish(row, 'failed', `gave up after ${row.attempts} attempts: ${reason}`);
+  }
+
+  private async claim(outboundId: string): Promise<OutboundMessageEntity | 'skipped' | 'uncertain'> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await manager
+        .getRepository(OutboundMessageEntity)
+        .createQueryBuilder('message')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where('message.id = :outboundId', { outboundId })
+        .getOne();
+      if (!row) return 'skipped'; // another sender holds it, or it does not exist
+      if (row.status === 'sending') {
+        await manager.update(
+          OutboundMessageEntity,
+          { id: row.id },
+          { status: 'uncertain', lastError: 'sender stopped during SMTP send; not resent' },
+        );
+        await this.runs.transition(manager, row.runId, 'failed', {
+          error: 'reply delivery outcome unknown after a crash; not resent',
+        });
+        await this.audit.record(manager, {
+          actor: 'system',
+          action: 'reply.uncertain',
+          entityType: 'outbound',
+          entityId: row.id,
+        });
+        this.logger.error(`outbound ${row.id} was left mid-send by a crashed sender; marked uncertain`);
+        return 'uncertain';
+      }
+      if (row.status !== 'pending') return 'skipped';
+      row.status = 'sending';
+      row.attempts += 1;
+      row.claimedAt = new Date();
+      await manager.update(
+        OutboundMessageEntity,
+        { id: row.id },
+        { status: 'sending', attempts: row.attempts, claimedAt: row.claimedAt },
+      );
+      return row;
+    });
+  }
+
+  private async finish(row: OutboundMessageEntity, status: 'sent' | 'failed', error?: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        OutboundMessageEntity,
+        { id: row.id },
+        status === 'sent' ? { status, sentAt: new Date(), lastError: null } : { status, lastError: error ?? null },
+      );
+      await this.runs.transition(
+        manager,
+        row.runId,
+        status,
+        status === 'failed' ? { error: `reply not delivered: ${error}`, failedStep: 'delivery' } : {},
+      );
+      await this.audit.record(manager, {
+        actor: 'system',
+        action: status === 'sent' ? 'reply.sent' : 'reply.failed',
+        entityType: 'outbound',
+        entityId: row.id,
+        data: { runId: row.runId, messageId: row.messageId },
+      });
+    });
+    this.metrics.deliveries.inc({ channel: row.channel, status });
+  }
+}

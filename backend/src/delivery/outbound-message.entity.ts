@@ -1,0 +1,71 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+
+/**
+ * pending: ready to send · sending: claimed by a sender · sent: accepted by the server ·
+ * failed: permanently refused · uncertain: a sender died mid-send, so we cannot know; never retried.
+ */
+export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
+
+/** The outbox: one reply per run, sent by the delivery job, never by a graph node. */
+@Entity({ name: 'outbound_messages' })
+@Index('ix_outbound_messages_status_next', ['status', 'nextAttemptAt'])
+export class OutboundMessageEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Index('uq_outbound_messages_run', { unique: true })
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId: string;
+
+  @ManyToOne(() => WorkflowRunEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'fk_outbound_messages_run' })
+  run?: WorkflowRunEntity;
+
+  @Column({ type: 'varchar', length: 16 })
+  channel: 'email';
+
+  /** Our deterministic Message-ID, with angle brackets. */
+  @Index('uq_outbound_messages_message_id', { unique: true })
+  @Column({ name: 'message_id', type: 'varchar', length: 998 })
+  messageId: string;
+
+  @Column({ name: 'to_address', type: 'varchar', length: 320 })
+  toAddress: string;
+
+  @Column({ type: 'text' })
+  subject: string;
+
+  @Column({ type: 'text' })
+  body: string;
+
+  @Column({ name: 'in_reply_to', type: 'varchar', length: 998, nullable: true })
+  inReplyTo: string | null;
+
+  @Column({ name: 'references', type: 'jsonb' })
+  references: string[];
+
+  @Column({ name: 'approved_by', type: 'varchar', length: 320 })
+  approvedBy: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: OutboundStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
+  nextAttemptAt: Date;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

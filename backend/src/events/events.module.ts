@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '../queue/queue.module';
+import { EventsController } from './events.controller';
+import { IngestRateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { EventsService } from './events.service';
+
+@Module({
+  imports: [QueueModule],
+  controllers: [EventsController],
+  providers: [EventsService, IngestRateLimitGuard],
+  exports: [EventsService],
+})
+export class EventsModule {}

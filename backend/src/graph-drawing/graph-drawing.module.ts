@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GraphDrawingController } from './graph-drawing.controller';
+
+@Module({ controllers: [GraphDrawingController] })
+export class GraphDrawingModule {}

@@ -1,0 +1,58 @@
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+
+/** Queue names. Work only: every job can be rebuilt from Postgres. */
+export const QUEUES = { workflow: 'workflow', delivery: 'delivery' } as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const uuid = z.uuid();
+/** W3C trace context of the code that enqueued the job, so the worker continues its trace. */
+const trace = z.object({ traceparent: z.string().max(128), tracestate: z.string().max(512).optional() }).optional();
+
+/**
+ * A crashed worker's job goes back to the queue within ~lockDuration and is
+ * taken by another worker. Stalls are not failures (a run continues from its
+ * checkpoint and the outbox cannot send twice), so many are allowed.
+ */
+export const WORKER_OPTIONS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 50 };
+
+/**
+ * The typed job registry: each job has one queue, one payload schema and a
+ * deterministic id, so enqueueing the same work twice is harmless.
+ */
+export const JOBS = {
+  startRun: {
+    queue: QUEUES.workflow,
+    name: 'run.start',
+    schema: z.object({ runId: uuid, trace }),
+    jobId: (data: { runId: string }) => `start-${data.runId}`,
+  },
+  resumeRun: {
+    queue: QUEUES.workflow,
+    name: 'run.resume',
+    schema: z.object({ runId: uuid, decisionId: uuid, trace }),
+    jobId: (data: { decisionId: string }) => `resume-${data.decisionId}`,
+  },
+  deliverReply: {
+    queue: QUEUES.delivery,
+    name: 'reply.deliver',
+    schema: z.object({ outboundId: uuid, trace }),
+    jobId: (data: { outboundId: string }) => `deliver-${data.outboundId}`,
+  },
+} as const;
+
+export type JobDefinition = (typeof JOBS)[keyof typeof JOBS];
+export type JobName = JobDefinition['name'];
+export type JobPayload<J extends JobDefinition> = z.output<J['schema']>;
+
+/** Finds a job's definition by name; fails loudly for names nobody registered. */
+export function jobByName(name: string): JobDefinition {
+  const job = Object.values(JOBS).find((candidate) => candidate.name === name);
+  if (!job) throw new Error(`unknown job "${name}"`);
+  return job;
+}
+
+/** Whether this is the job's final attempt, after which the queue gives up on it. */
+export function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}

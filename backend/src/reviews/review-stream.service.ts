@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
+import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/graphs/contracts';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+
+const CHANNEL = 'handoff_reviews';
+const RECONNECT_MS = 1_000;
+
+export interface StreamListener {
+  event(event: ReviewStreamEvent): void;
+  /** The service is shutting down: end the stream so the HTTP server can close. */
+  close(): void;
+}
+
+/**
+ * Review changes for the UI's live queue. Services publish with pg_notify inside
+ * their transaction, so an event goes out only if the change commits, and from
+ * any process (the worker opens reviews); every API process LISTENs on one
+ * dedicated connection and fans events out to its open streams.
+ */
+@Injectable()
+export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ReviewStream');
+  private readonly listeners = new Set<StreamListener>();
+  private client?: Client;
+  private closing = false;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async publish(manager: EntityManager, type: ReviewStreamEvent['type'], reviewId: string): Promise<void> {
+    const event: ReviewStreamEvent = { type, reviewId, at: new Date().toISOString() };
+    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+  }
+
+  /** Calls `listener` for every event until the returned function is called. */
+  subscribe(listener: StreamListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.config.APP_ROLE !== 'worker') await this.listen();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    for (const listener of this.listeners) listener.close();
+    this.listeners.clear();
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'handoff-listen' });
+    client.on('notification', ({ payload }) => {
+      const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload ?? 'null'));
+      if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
+    });
+    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
+    client.on('error', (error) => {
+      this.logger.warn(`LISTEN connection lost: ${error.message}`);
+      this.reconnectLater();
+    });
+    this.client = client;
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+  }
+
+  private reconnectLater(): void {
+    if (this.closing) return;
+    void this.client?.end().catch(() => undefined);
+    this.reconnectTimer = setTimeout(() => {
+      this.listen().catch((error: Error) => {
+        this.logger.warn(`LISTEN reconnect failed: ${error.message}`);
+        this.reconnectLater();
+      });
+    }, RECONNECT_MS);
+  }
+}

@@ -1,0 +1,96 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import type { ReviewRequest } from '@handoff/graphs/contracts';
+import { ReviewerEntity } from '../auth/reviewer.entity';
+import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+
+/** pending: waiting for a person · redrafting: a redraft was asked for · decided: final decision made. */
+export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided';
+
+/**
+ * The human half of a run: one per run, reused across redraft rounds. Sender,
+ * subject, category and confidence are copied here so the queue sorts, filters
+ * and searches one table with indexes (ix_review_tasks_search is a pg_trgm GIN
+ * index over subject and sender, made by hand in the migration).
+ */
+@Entity({ name: 'review_tasks' })
+@Index('ix_review_tasks_status_created', ['status', 'createdAt', 'id'])
+@Index('ix_review_tasks_status_due', ['status', 'dueAt', 'id'])
+@Index('ix_review_tasks_status_confidence', ['status', 'confidence', 'id'])
+@Index('ix_review_tasks_status_category', ['status', 'category', 'claimedUntil'])
+@Index('ix_review_tasks_search', { synchronize: false })
+export class ReviewTaskEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Index('uq_review_tasks_run', { unique: true })
+  @Column({ name: 'run_id', type: 'uuid' })
+  runId: string;
+
+  @ManyToOne(() => WorkflowRunEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'fk_review_tasks_run' })
+  run?: WorkflowRunEntity;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: ReviewTaskStatus;
+
+  /** Matches ReviewRequest.round; a decision is for exactly one round. */
+  @Column({ type: 'int' })
+  round: number;
+
+  /** The interrupt payload the graph raised for this round. */
+  @Column({ type: 'jsonb' })
+  request: ReviewRequest;
+
+  @Column({ name: 'due_at', type: 'timestamptz' })
+  dueAt: Date;
+
+  @Column({ name: 'from_address', type: 'varchar', length: 320 })
+  fromAddress: string;
+
+  @Column({ type: 'text' })
+  subject: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  category: string;
+
+  /** Where the message came in; every inbound event is an email today. */
+  @Column({ type: 'varchar', length: 32 })
+  channel: string;
+
+  @Column({ type: 'double precision' })
+  confidence: number;
+
+  /** The reviewer holding the task until claimed_until; an expired claim holds nothing. */
+  @Index('ix_review_tasks_claimed_by')
+  @Column({ name: 'claimed_by', type: 'uuid', nullable: true })
+  claimedBy: string | null;
+
+  @ManyToOne(() => ReviewerEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'claimed_by', foreignKeyConstraintName: 'fk_review_tasks_claimed_by' })
+  claimer?: ReviewerEntity;
+
+  @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
+  claimedUntil: Date | null;
+
+  @VersionColumn()
+  version: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
+}

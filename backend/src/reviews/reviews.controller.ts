@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { DecisionInputSchema, QueueQuerySchema } from '@handoff/graphs/contracts';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
+import { parseOrBadRequest } from '../common/validation';
+import { openEventStream } from '../common/sse';
+import { ReviewClaimsService } from './review-claims.service';
+import { ReviewQueueService } from './review-queue.service';
+import { ReviewRecordsService } from './review-records.service';
+import { ReviewStreamService } from './review-stream.service';
+import { ReviewsService } from './reviews.service';
+
+const ReviewId = () => new ParseUUIDPipe({ version: '4' });
+const AssignInputSchema = z.object({ reviewerId: z.uuid() });
+
+@ApiTags('reviews')
+@ApiBearerAuth()
+@Controller('api/v1/reviews')
+export class ReviewsController {
+  constructor(
+    private readonly reviews: ReviewsService,
+    private readonly queue: ReviewQueueService,
+    private readonly records: ReviewRecordsService,
+    private readonly claims: ReviewClaimsService,
+    private readonly stream: ReviewStreamService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The queue: status, sort=due|age|confidence, order, category, channel, assignee, q, limit, cursor',
+  })
+  list(@Query() query: unknown) {
+    return this.queue.list(parseOrBadRequest(QueueQuerySchema, query, 'query'));
+  }
+
+  // Declared before :id so "stream" is not taken for an id.
+  @Get('stream')
+  @ApiOperation({ summary: 'Server-sent events: review.opened, review.decided, review.claimed, review.released' })
+  events(@Req() request: Request, @Res() response: Response): void {
+    let unsubscribe = () => {};
+    const stream = openEventStream(request, response, () => unsubscribe());
+    unsubscribe = this.stream.subscribe({ event: (event) => stream.send(event.type, event), close: stream.end });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One review: the message, classification, draft, confidence, claim, decisions, reply' })
+  get(@Param('id', ReviewId()) id: string) {
+    return this.records.get(id);
+  }
+
+  @Get(':id/audit')
+  @ApiOperation({ summary: "The review's audit trail with its event, run and reply, oldest first" })
+  audit(@Param('id', ReviewId()) id: string) {
+    return this.records.audit(id);
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Claim (or extend your claim on) a pending review; 409 when someone else holds it' })
+  claim(@Param('id', ReviewId()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.claims.claim(id, principal);
+  }
+
+  @Delete(':id/claim')
+  @ApiOperation({ summary: 'Release a claim (yours, or anyone’s as admin)' })
+  release(@Param('id', ReviewId()) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.claims.release(id, principal);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Admin: give the claim to another reviewer {reviewerId}' })
+  assign(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.claims.assign(id, parseOrBadRequest(AssignInputSchema, body).reviewerId, principal);
+  }
+
+  @Post(':id/decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Decide: {action: approve|edit|reject|redraft, text?, reason?, feedback?}; 409 if already decided',
+  })
+  decide(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    const surface = principal.kind === 'session' ? 'web' : 'api';
+    return this.reviews.decide(id, parseOrBadRequest(DecisionInputSchema, body), principal.email, surface);
+  }
+}

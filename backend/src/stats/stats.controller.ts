@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseOrBadRequest } from '../common/validation';
+import { StatsService } from './stats.service';
+
+const DAY_MS = 86_400_000;
+const OverviewQuerySchema = z
+  .object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })
+  .transform(({ from, to = new Date() }) => ({ to, from: from ?? new Date(to.getTime() - 30 * DAY_MS) }))
+  .refine(({ from, to }) => from < to, 'from must be before to');
+
+@ApiTags('stats')
+@ApiBearerAuth()
+@Controller('api/v1/stats')
+export class StatsController {
+  constructor(private readonly stats: StatsService) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Volume, auto-send, approval-without-edit and edit rates, median time to decision' })
+  overview(@Query() query: unknown) {
+    const { from, to } = parseOrBadRequest(OverviewQuerySchema, query, 'query');
+    return this.stats.overview(from, to);
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** One Standard Webhooks sender: its signing secrets (several during rotation), the workflow it starts, where answers go. */
+export const WebhookSourceSchema = z.object({
+  secrets: z
+    .array(z.string().regex(/^(whsec_)?[A-Za-z0-9+/=]{16,}$/, 'must be a base64 secret, optionally prefixed whsec_'))
+    .min(1),
+  workflow: z.literal('email-triage').default('email-triage'),
+  reply: z
+    .discriminatedUnion('channel', [
+      z.object({ channel: z.literal('callback'), url: z.url() }),
+      z.object({ channel: z.literal('none') }),
+    ])
+    .default({ channel: 'none' }),
+});
+export type WebhookSource = z.output<typeof WebhookSourceSchema>;
+
+/** WEBHOOK_SOURCES: `{ "<source>": { secrets, workflow?, reply? } }`; the name is the :source of the route. */
+export const WebhookSourcesSchema = z.record(
+  z.string().regex(/^[a-z0-9-]{1,24}$/, 'source names are 1-24 of a-z, 0-9 and -'),
+  WebhookSourceSchema,
+);

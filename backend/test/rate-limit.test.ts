@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient } from './support/api-client';
+import { orderStatusEmail } from './support/emails';
+import { useWorldWithSmtp } from './support/test-service';
+
+let api: ApiClient;
+const { world, smtp } = useWorldWithSmtp(async () => {
+  api = new ApiClient((await world.start({ SMTP_URL: smtp.url, INGEST_RATE_LIMIT_PER_MINUTE: '5' })).url);
+});
+
+test('ingest is rate-limited per key with 429 and Retry-After, and refused requests store nothing', async () => {
+  const statuses: number[] = [];
+  let refused: { status: number; body: any; headers: Headers } | undefined;
+  for (let index = 0; index < 8; index += 1) {
+    const response = await api.post(
+      '/api/v1/events/email',
+      orderStatusEmail({ from: { address: `limit${index}@customer.example` } }),
+    );
+    statuses.push(response.status);
+    if (response.status === 429) refused ??= response;
+  }
+  // A minute boundary may fall inside the loop, so count rather than expect an exact sequence.
+  const accepted = statuses.filter((status) => status === 202).length;
+  assert.ok(accepted >= 5 && accepted <= 7, statuses.join(','));
+  assert.ok(refused, 'some requests were refused');
+  assert.ok(Number(refused.headers.get('retry-after')) > 0);
+  assert.match(refused.body.message, /rate limit of 5 events per minute/);
+  const rows = await world.query<{ count: string }>(
+    "SELECT count(*) FROM inbound_events WHERE from_address LIKE 'limit%'",
+  );
+  assert.equal(Number(rows[0]!.count), accepted);
+});

@@ -1,0 +1,227 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { OverviewSchema, QueuePageSchema, type QueueItem } from '@handoff/graphs';
+import { ApiClient, type ApiResponse } from './support/api-client';
+import { SEED_CATEGORIES, seedReviews } from './support/seed';
+import { TestWorld } from './support/test-service';
+
+const PENDING = 500;
+const world = new TestWorld();
+let api: ApiClient;
+
+before(async () => {
+  await world.setUp();
+  const db = new Client({ connectionString: world.databaseUrl });
+  await db.connect();
+  try {
+    await seedReviews(db, { count: PENDING });
+    await seedReviews(db, { count: 40, offset: PENDING, status: 'decided' });
+  } finally {
+    await db.end();
+  }
+  // No SMTP needed: nothing is sent, but the dev catcher must not collide with other suites.
+  api = new ApiClient((await world.start({ DEV_MAIL_CATCHER_PORT: '0' })).url);
+});
+after(() => world.tearDown());
+
+/** Follows nextCursor to the end and returns every item. */
+async function everyPage(query: string, limit = 37): Promise<QueueItem[]> {
+  const items: QueueItem[] = [];
+  let cursor: string | null = null;
+  do {
+    const response: ApiResponse = await api.get(
+      `/api/v1/reviews?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const page = QueuePageSchema.parse(response.body);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+const sortValue = {
+  due: (item: QueueItem) => Date.parse(item.dueAt!),
+  age: (item: QueueItem) => Date.parse(item.createdAt),
+  confidence: (item: QueueItem) => item.confidence,
+};
+
+describe('the review queue', () => {
+  test('default: pending, oldest due first, with counts per category', async () => {
+    const page = QueuePageSchema.parse((await api.get('/api/v1/reviews')).body);
+    assert.equal(page.items.length, 50);
+    assert.equal(page.counts.total, PENDING);
+    assert.deepEqual(Object.keys(page.counts.byCategory).sort(), [...SEED_CATEGORIES].sort());
+    const [counted] = await world.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM review_tasks WHERE status = 'pending' AND category = 'billing'`,
+    );
+    assert.equal(page.counts.byCategory['billing'], counted!.n);
+    assert.equal(page.items[0]!.subject, `Order ${PENDING} question`, 'the oldest is due first');
+  });
+
+  for (const sort of ['due', 'age', 'confidence'] as const) {
+    for (const order of ['asc', 'desc'] as const) {
+      test(`keyset pages by ${sort} ${order} visit every item once, in order`, async () => {
+        const items = await everyPage(`sort=${sort}&order=${order}`);
+        assert.equal(items.length, PENDING);
+        assert.equal(new Set(items.map((item) => item.id)).size, PENDING, 'no item twice');
+        for (let i = 1; i < items.length; i++) {
+          const [a, b] = [items[i - 1]!, items[i]!];
+          const difference = sortValue[sort](b) - sortValue[sort](a);
+          const tie = difference === 0 && (order === 'asc' ? a.id < b.id : a.id > b.id);
+          assert.ok(order === 'asc' ? difference > 0 || tie : difference < 0 || tie, `item ${i} out of order`);
+        }
+      });
+    }
+  }
+
+  test('filters by category and channel; counts follow the filter', async () => {
+    const billing = await everyPage('category=billing&sort=confidence');
+    assert.ok(billing.length > 0);
+    assert.ok(billing.every((item) => item.category === 'billing'));
+    const page = QueuePageSchema.parse((await api.get('/api/v1/reviews?category=billing')).body);
+    assert.equal(page.counts.total, billing.length);
+    assert.equal(page.counts.byCategory['refund'], (await everyPage('category=refund')).length);
+    const none = QueuePageSchema.parse((await api.get('/api/v1/reviews?channel=slack')).body);
+    assert.deepEqual([none.items, none.counts], [[], { total: 0, byCategory: {} }]);
+    const decided = QueuePageSchema.parse((await api.get('/api/v1/reviews?status=decided')).body);
+    assert.equal(decided.counts.total, 40);
+  });
+
+  test('free-text search over subject and sender, with LIKE wildcards taken literally', async () => {
+    const bySubject = await everyPage('q=ORDER%2012%20QUESTION');
+    assert.deepEqual(
+      bySubject.map((item) => item.subject),
+      ['Order 12 question'],
+    );
+    const bySender = await everyPage('q=customer42%40');
+    assert.deepEqual(
+      bySender.map((item) => item.from),
+      ['customer42@example.com'],
+    );
+    const prefix = QueuePageSchema.parse((await api.get('/api/v1/reviews?q=order%2012')).body);
+    assert.equal(prefix.counts.total, 11, 'Order 12 and Order 120–129');
+    assert.equal(QueuePageSchema.parse((await api.get('/api/v1/reviews?q=%25')).body).counts.total, 0);
+  });
+
+  test('unassigned and bad inputs', async () => {
+    assert.equal(
+      QueuePageSchema.parse((await api.get('/api/v1/reviews?assignee=unassigned')).body).counts.total,
+      PENDING,
+    );
+    assert.equal((await api.get('/api/v1/reviews?assignee=someone')).status, 400);
+    assert.equal((await api.get('/api/v1/reviews?sort=subject')).status, 400);
+    assert.equal((await api.get('/api/v1/reviews?cursor=not-a-cursor')).status, 422);
+    const forged = Buffer.from(JSON.stringify(['due', 'asc', 'yesterday', 'x'])).toString('base64url');
+    assert.equal((await api.get(`/api/v1/reviews?cursor=${forged}`)).status, 422);
+    assert.equal((await api.get(`/api/v1/history?cursor=${forged}`)).status, 422);
+    const { nextCursor } = QueuePageSchema.parse((await api.get('/api/v1/reviews?sort=age')).body);
+    assert.equal((await api.get(`/api/v1/reviews?sort=confidence&cursor=${nextCursor}`)).status, 400);
+  });
+});
+
+describe('the overview', () => {
+  test('volume, auto-send, approval, edit rates and median time to decision per category', async () => {
+    await seedOverviewDataset();
+    const response: ApiResponse = await api.get(
+      '/api/v1/stats/overview?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z',
+    );
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const overview = OverviewSchema.parse(response.body);
+    const minutes = (n: number) => n * 60_000;
+    assert.deepEqual(overview.rows, [
+      {
+        category: 'all',
+        volume: 5,
+        autoSendRate: 0.2,
+        approvalWithoutEditRate: 1 / 3,
+        editRate: 1 / 3,
+        medianTimeToDecisionMs: minutes(20),
+      },
+      {
+        category: 'billing',
+        volume: 3,
+        autoSendRate: 1 / 3,
+        approvalWithoutEditRate: 0.5,
+        editRate: 0.5,
+        medianTimeToDecisionMs: minutes(20),
+      },
+      {
+        category: 'complaint',
+        volume: 2,
+        autoSendRate: 0,
+        approvalWithoutEditRate: 0,
+        editRate: 0,
+        medianTimeToDecisionMs: minutes(20),
+      },
+    ]);
+    const empty = OverviewSchema.parse((await api.get('/api/v1/stats/overview?from=2019-01-01&to=2019-01-02')).body);
+    assert.deepEqual(
+      empty.rows.map((row) => [row.category, row.volume]),
+      [['all', 0]],
+    );
+    assert.equal((await api.get('/api/v1/stats/overview?from=2020-01-02&to=2020-01-01')).status, 400);
+  });
+});
+
+/**
+ * Six runs on 2020-01-01: billing auto-sent; billing approved after 10 min; billing
+ * redrafted then edited after 30 min; complaint rejected after 20 min; complaint
+ * still pending; one ignored (not counted).
+ */
+async function seedOverviewDataset(): Promise<void> {
+  const day = '2020-01-01T10:00:00Z';
+  const runs: { category: string; status: string; decisions?: [string, number][]; auto?: boolean }[] = [
+    { category: 'billing', status: 'sent', auto: true },
+    { category: 'billing', status: 'sent', decisions: [['approve', 10]] },
+    {
+      category: 'billing',
+      status: 'sent',
+      decisions: [
+        ['redraft', 5],
+        ['edit', 30],
+      ],
+    },
+    { category: 'complaint', status: 'rejected', decisions: [['reject', 20]] },
+    { category: 'complaint', status: 'awaiting_review', decisions: [] },
+    { category: 'billing', status: 'ignored' },
+  ];
+  for (const run of runs) {
+    const [eventId, runId, taskId] = [randomUUID(), randomUUID(), randomUUID()];
+    await world.query(
+      `INSERT INTO inbound_events (id, source, idempotency_key, from_address, to_addresses, cc_addresses, subject,
+         text_body, headers, "references", attachments, status, received_at)
+       VALUES ($1, 'seed', $3, 'x@example.com', '[]', '[]', 's', 't', '{}', '[]', '[]', 'accepted', $2)`,
+      [eventId, day, `seed:${eventId}`],
+    );
+    await world.query(
+      `INSERT INTO workflow_runs (id, event_id, graph_name, graph_version, status, classification, created_at)
+       VALUES ($1, $2, 'email-triage', 1, $3, jsonb_build_object('category', $4::text), $5)`,
+      [runId, eventId, run.status, run.category, day],
+    );
+    if (run.auto || run.decisions?.some(([action]) => action === 'approve' || action === 'edit')) {
+      await world.query(
+        `INSERT INTO outbound_messages (id, run_id, channel, message_id, to_address, subject, body, "references",
+           approved_by, status, next_attempt_at)
+         VALUES ($1, $2, 'email', $3, 'x@example.com', 's', 'b', '[]', $4, 'sent', now())`,
+        [randomUUID(), runId, `<${runId}@test>`, run.auto ? 'auto' : 'someone@handoff.test'],
+      );
+    }
+    if (!run.decisions) continue;
+    await world.query(
+      `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, from_address, subject, category, channel,
+         confidence, created_at, version)
+       VALUES ($1, $2, 'pending', 0, '{}', $3, 'x@example.com', 's', $4, 'email', 0.5, $3, 1)`,
+      [taskId, runId, day, run.category],
+    );
+    for (const [round, [action, minutes]] of run.decisions.entries()) {
+      await world.query(
+        `INSERT INTO review_decisions (id, task_id, round, actor, surface, action, draft_text, decided_at)
+         VALUES ($1, $2, $3, 'a@handoff.test', 'web', $4, 'd', $5::timestamptz + make_interval(mins => $6))`,
+        [randomUUID(), taskId, round, action, day, minutes],
+      );
+    }
+  }
+}

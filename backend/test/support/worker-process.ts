@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { TestWorld } from './test-service';
+
+const MAIN = join(__dirname, '../../src/main.js');
+
+/** A real worker process (`APP_ROLE=worker`) on the world's database and Redis prefix. */
+export class WorkerProcess {
+  private child?: ChildProcess;
+  exitCode: number | null = null;
+
+  constructor(
+    private readonly world: TestWorld,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  start(): void {
+    this.exitCode = null;
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH, ...this.world.env({ APP_ROLE: 'worker', ...this.env }) },
+      stdio: process.env.TEST_LOGS ? 'inherit' : 'ignore',
+    });
+    child.on('exit', (code, signal) => (this.exitCode = code ?? (signal ? 128 : 1)));
+    this.child = child;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
+  /** Resolves with the exit code once the process is gone. */
+  async exited(timeoutMs = 30_000): Promise<number> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return this.exitCode ?? 0;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('worker did not exit in time')), timeoutMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve(code ?? (signal ? 128 : 1));
+      });
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './message';
+export * from './classification';
+export * from './review';
+export * from './outcome';
+export * from './review-api';

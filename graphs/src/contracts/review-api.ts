@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { AttachmentMetaSchema, EmailAddressSchema } from './message';
+import { DecisionSurfaceSchema, ReviewRequestSchema } from './review';
+
+/**
+ * The HTTP contract between the backend and the review UI. The backend
+ * validates what it sends against these schemas in tests; the UI types its
+ * client from them. All timestamps are ISO 8601 strings.
+ */
+
+export const RoleSchema = z.enum(['reviewer', 'admin']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const ReviewerSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type Reviewer = z.infer<typeof ReviewerSchema>;
+
+/** POST /api/v1/auth/login and GET /api/v1/auth/me → the signed-in reviewer (me: 401 when signed out). */
+export const SessionResponseSchema = z.object({ reviewer: ReviewerSchema });
+/** GET /api/v1/reviewers (admin) → every account, oldest first. POST and PATCH answer with one ReviewerSchema. */
+export const ReviewerListSchema = z.object({ items: z.array(ReviewerSchema) });
+
+/** POST /api/v1/auth/login → 200 { reviewer } and an httpOnly session cookie; 401 on bad credentials. */
+export const LoginInputSchema = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  password: z.string().min(1).max(200),
+});
+/** POST /api/v1/reviewers (admin) */
+export const CreateReviewerInputSchema = z.object({
+  email: z.string().trim().toLowerCase().email(),
+  name: z.string().trim().min(1).max(200),
+  password: z.string().min(12).max(200),
+  role: RoleSchema.default('reviewer'),
+});
+/** PATCH /api/v1/reviewers/:id (admin) */
+export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().optional(), role: RoleSchema.optional() });
+
+/**
+ * due: by due time · age: by creation time · confidence: by model confidence.
+ * `asc` puts the earliest due, the oldest and the least confident first.
+ */
+export const QueueSortSchema = z.enum(['due', 'age', 'confidence']);
+/** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
+export const QueueQuerySchema = z.object({
+  status: z.enum(['pending', 'redrafting', 'decided']).default('pending'),
+  sort: QueueSortSchema.default('due'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  category: z.string().max(64).optional(),
+  channel: z.string().max(32).optional(),
+  /** A reviewer id, or "unassigned". */
+  assignee: z.string().max(64).optional(),
+  /** Free text over subject and sender. */
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export type QueueQuery = z.infer<typeof QueueQuerySchema>;
+
+/** Who holds a review. Claims expire at `until`; an expired claim is reported as null. */
+export const ClaimSchema = z.object({
+  reviewerId: z.string(),
+  reviewerName: z.string(),
+  until: z.string(),
+});
+
+/** POST/DELETE /api/v1/reviews/:id/claim and POST /api/v1/reviews/:id/assign → the claim now in force. 409 when someone else holds it. */
+export const ClaimResponseSchema = z.object({ claim: ClaimSchema.nullable() });
+
+export const QueueItemSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  status: z.enum(['pending', 'redrafting', 'decided']),
+  round: z.number().int(),
+  from: z.string(),
+  subject: z.string(),
+  category: z.string(),
+  channel: z.string(),
+  confidence: z.number(),
+  createdAt: z.string(),
+  dueAt: z.string().nullable(),
+  claim: ClaimSchema.nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItemSchema>;
+
+export const QueuePageSchema = z.object({
+  items: z.array(QueueItemSchema),
+  nextCursor: z.string().nullable(),
+  /** Counts for the current filter (ignoring the cursor), total and per category. */
+  counts: z.object({ total: z.number().int(), byCategory: z.record(z.string(), z.number().int()) }),
+});
+export type QueuePage = z.infer<typeof QueuePageSchema>;
+
+export const DecisionRecordSchema = z.object({
+  id: z.string(),
+  round: z.number().int(),
+  actor: z.string(),
+  surface: DecisionSurfaceSchema,
+  action: z.enum(['approve', 'edit', 'reject', 'redraft']),
+  draftText: z.string(),
+  finalText: z.string().nullable(),
+  diff: z.string().nullable(),
+  reason: z.string().nullable(),
+  feedback: z.string().nullable(),
+  decidedAt: z.string(),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/** GET /api/v1/reviews/:id */
+export const ReviewDetailSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  status: z.enum(['pending', 'redrafting', 'decided']),
+  round: z.number().int(),
+  dueAt: z.string().nullable(),
+  createdAt: z.string(),
+  claim: ClaimSchema.nullable(),
+  request: ReviewRequestSchema,
+  message: z.object({
+    from: z.object({ address: z.string(), name: z.string().nullable() }),
+    to: z.array(EmailAddressSchema),
+    cc: z.array(EmailAddressSchema),
+    subject: z.string(),
+    text: z.string(),
+    /** The email's HTML exactly as received: untrusted; sanitise before any browser renders it. */
+    untrustedHtml: z.string().nullable(),
+    /**
+     * The same HTML after the server's allow-list sanitiser (no scripts, styles, event handlers, forms,
+     * frames or remote images; links keep only http(s)/mailto). Defence in depth: still sanitise it.
+     */
+    sanitizedHtml: z.string().nullable(),
+    messageId: z.string().nullable(),
+    receivedAt: z.string(),
+    attachments: z.array(AttachmentMetaSchema),
+    thread: z.array(
+      z.object({ direction: z.enum(['inbound', 'outbound']), from: z.string(), at: z.string(), text: z.string() }),
+    ),
+  }),
+  decisions: z.array(DecisionRecordSchema),
+  reply: z
+    .object({ status: z.string(), messageId: z.string(), sentAt: z.string().nullable(), body: z.string() })
+    .nullable(),
+});
+export type ReviewDetail = z.infer<typeof ReviewDetailSchema>;
+
+/** Server-sent events on GET /api/v1/reviews/stream: `event: <type>`, `data: <JSON>`. */
+export const ReviewStreamEventSchema = z.object({
+  type: z.enum(['review.opened', 'review.decided', 'review.claimed', 'review.released']),
+  reviewId: z.string(),
+  at: z.string(),
+});
+export type ReviewStreamEvent = z.infer<typeof ReviewStreamEventSchema>;
+
+/** GET /api/v1/history?limit=&cursor=: decisions, newest first, keyset-paginated. */
+export const HistoryItemSchema = z.object({
+  reviewId: z.string(),
+  runId: z.string(),
+  subject: z.string(),
+  from: z.string(),
+  category: z.string(),
+  decision: DecisionRecordSchema,
+  reply: z.object({ status: z.string(), sentAt: z.string().nullable(), body: z.string() }).nullable(),
+});
+export const HistoryPageSchema = z.object({ items: z.array(HistoryItemSchema), nextCursor: z.string().nullable() });
+
+/** GET /api/v1/reviews/:id/audit → AuditTrailSchema: the review's, run's, event's and reply's entries, oldest first. */
+export const AuditEntrySchema = z.object({
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export const AuditTrailSchema = z.object({ items: z.array(AuditEntrySchema) });
+
+/** GET /api/v1/stats/overview?from=&to= (ISO dates; default the last 30 days). Runs created in [from, to). */
+export const OverviewSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  rows: z.array(
+    z.object({
+      /** A taxonomy category, or "all". */
+      category: z.string(),
+      volume: z.number().int(),
+      autoSendRate: z.number(),
+      approvalWithoutEditRate: z.number(),
+      editRate: z.number(),
+      medianTimeToDecisionMs: z.number().nullable(),
+    }),
+  ),
+});
+export type Overview = z.infer<typeof OverviewSchema>;
+
+/** GET /api/v1/graphs/email-triage/mermaid → the workflow drawn as a Mermaid flowchart. */
+export const GraphDrawingSchema = z.object({ name: z.string(), version: z.number().int(), mermaid: z.string() });
+export type GraphDrawing = z.infer<typeof GraphDrawingSchema>;

@@ -1,0 +1,27 @@
+import { ClassificationSchema, type Classification, type Taxonomy } from '../../contracts';
+import type { TriagePorts } from '../../ports';
+import { safetyFlags } from '../../safety';
+import type { TriageStep } from '../state';
+
+function knownCategory(classification: Classification, taxonomy: Taxonomy): Classification {
+  if (taxonomy.some((category) => category.key === classification.category)) return classification;
+  const fallback = taxonomy.find((category) => category.key === 'other') ?? taxonomy[0];
+  if (!fallback) throw new Error('the taxonomy has no categories');
+  // The model answered outside the taxonomy, so its confidence says nothing about the fallback.
+  return { ...classification, category: fallback.key, categoryConfidence: 0 };
+}
+
+export function classifyNode({ model, policy }: TriagePorts): TriageStep {
+  return async ({ message }) => {
+    const raw = ClassificationSchema.parse(await model.classify(message, policy.taxonomy));
+    const classification = knownCategory(raw, policy.taxonomy);
+    // Deterministic checks back up the model, which the email itself may have talked round.
+    const flags = safetyFlags(`${message.subject}\n${message.text}`);
+    return {
+      classification: {
+        ...classification,
+        riskFlags: [...new Set([...classification.riskFlags, ...flags])],
+      },
+    };
+  };
+}

@@ -1,0 +1,17 @@
+import type { ReviewReason } from '../../contracts';
+import type { TriagePorts } from '../../ports';
+import type { TriageStep } from '../state';
+import { requireClassification } from './require';
+
+export function routeNode({ policy }: TriagePorts): TriageStep {
+  return (state) => {
+    const { category, riskFlags } = requireClassification(state);
+    const reasons: ReviewReason[] = [];
+    if (state.confidence < policy.autoSendThreshold(category)) reasons.push('low_confidence');
+    if (policy.alwaysReview(category)) reasons.push('always_review_category');
+    if (riskFlags.length > 0) reasons.push('risk_flagged');
+    // A human asked for this draft, so a human sees it.
+    if (state.redrafts > 0) reasons.push('redraft_requested');
+    return { routing: reasons.length === 0 ? 'auto_send' : 'review', reviewReasons: reasons };
+  };
+}

@@ -1,0 +1,48 @@
+import { Annotation } from '@langchain/langgraph';
+import type { Classification, InboundMessage, ResumeDecision, ReviewReason, RunOutcome } from '../contracts';
+
+/** Plain overwrite channel with a starting value, so nodes never read undefined. */
+function field<T>(initial: () => T) {
+  return Annotation<T>({ reducer: (_previous, next) => next, default: initial });
+}
+
+export const TriageStateAnnotation = Annotation.Root({
+  /** The workflow run this thread belongs to; also the LangGraph thread_id. */
+  runId: Annotation<string>,
+  /** The inbound email being answered. Untrusted data. */
+  message: Annotation<InboundMessage>,
+  /** The classify step's result, with deterministic risk flags merged in. */
+  classification: field<Classification | null>(() => null),
+  /** The current reply draft, replaced on each redraft. (A channel may not share a node name, hence not `draft`.) */
+  draftText: field<string>(() => ''),
+  /** Confidence in [0, 1] that the draft can go out unreviewed. */
+  confidence: field<number>(() => 0),
+  /** Why the confidence is what it is, for the reviewer. */
+  confidenceReasons: field<string[]>(() => []),
+  /** Why the route step sent the run to a human; empty for auto-send. */
+  reviewReasons: field<ReviewReason[]>(() => []),
+  /** The route step's decision. (Not `route`, which names the node.) */
+  routing: field<'auto_send' | 'review' | null>(() => null),
+  /** How many redrafts reviewers have asked for so far. */
+  redrafts: field<number>(() => 0),
+  /** The reviewer's feedback behind the latest redraft. */
+  feedback: field<string | null>(() => null),
+  /** The latest applied review decision; null before review or when a stale one was ignored. */
+  decision: field<ResumeDecision | null>(() => null),
+  /** The text handed to the outbox. */
+  finalText: field<string | null>(() => null),
+  /** How the run ended; null while it is still going or waiting for review. */
+  outcome: field<RunOutcome | null>(() => null),
+});
+
+export type TriageState = typeof TriageStateAnnotation.State;
+export type TriageUpdate = typeof TriageStateAnnotation.Update;
+
+/** What the backend passes to graph.invoke() to start a run. */
+export interface TriageInput {
+  runId: string;
+  message: InboundMessage;
+}
+
+/** A graph step: reads the state, returns the fields it changes. */
+export type TriageStep = (state: TriageState) => Promise<TriageUpdate> | TriageUpdate;

@@ -1,0 +1,2 @@
+export { ChatTriageModel, createOpenAIChatModel, TRIAGE_OUTPUT_NAMES, type OpenAIChatModelOptions } from './openai';
+export * from './local';

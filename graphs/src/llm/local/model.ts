@@ -1,0 +1,88 @@
+import type { Classification, Confidence, InboundMessage, Taxonomy } from '../../contracts';
+import type { AssessRequest, DraftRequest, TriageModel } from '../../ports';
+import { safetyFlags } from '../../safety';
+import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';
+import { loadNaiveBayesModel, NaiveBayesClassifier, type NaiveBayesModel } from './naive-bayes';
+import { detectLanguage, detectUrgency, firstName, keywordRiskFlags, orderReference } from './signals';
+import { categoryIntent, hasSpecificReply, needsOrderReference, PLAIN_STYLE, renderReply } from './templates';
+
+function emailText(message: InboundMessage): string {
+  return `${message.subject}\n${message.text}`;
+}
+
+export interface LocalTriageModelOptions {
+  /** A model.json written by train.js; defaults to the one built beside this file. */
+  modelFile?: string;
+  /** An already loaded model, e.g. one trained in a test. */
+  model?: NaiveBayesModel;
+}
+
+/**
+ * The offline provider: a naive Bayes classifier trained at build time, rule-based
+ * signals, and reply templates. Needs no network and no API key.
+ */
+export class LocalTriageModel implements TriageModel {
+  readonly name = 'local-nb';
+  private readonly classifier: NaiveBayesClassifier;
+
+  constructor(options: LocalTriageModelOptions = {}) {
+    this.classifier = new NaiveBayesClassifier(options.model ?? loadNaiveBayesModel(options.modelFile));
+  }
+
+  async classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification> {
+    const text = emailText(message);
+    const { category, probability } = this.pickCategory(text, taxonomy);
+    return {
+      category,
+      intent: categoryIntent(category),
+      language: detectLanguage(text),
+      urgency: detectUrgency(text),
+      riskFlags: [...new Set([...safetyFlags(text), ...keywordRiskFlags(text)])],
+      categoryConfidence: probability,
+    };
+  }
+
+  /** The most probable label the taxonomy knows, renormalised over those labels. */
+  private pickCategory(text: string, taxonomy: Taxonomy): { category: string; probability: number } {
+    const keys = new Set(taxonomy.map((category) => category.key));
+    const known = this.classifier.predict(text).filter((prediction) => keys.has(prediction.label));
+    const total = known.reduce((sum, prediction) => sum + prediction.probability, 0);
+    const best = known[0];
+    if (best && total > 0) return { category: best.label, probability: best.probability / total };
+    // The model was trained on other labels: say so with zero confidence.
+    const fallback = keys.has('other') ? 'other' : (taxonomy[0]?.key ?? 'other');
+    return { category: fallback, probability: 0 };
+  }
+
+  async draft({ message, classification, feedback }: DraftRequest): Promise<string> {
+    const fields = { firstName: firstName(message.from.name), orderRef: orderReference(emailText(message)) };
+    if (feedback === undefined) return renderReply(classification.category, fields, PLAIN_STYLE);
+    const { style, understood } = interpretFeedback(feedback);
+    const reply = renderReply(classification.category, fields, style);
+    return understood ? reply : `${reviewerNote(feedback)}\n\n${reply}`;
+  }
+
+  async assess({ message, classification, draft }: AssessRequest): Promise<Confidence> {
+    const { category, categoryConfidence, language } = classification;
+    let confidence = categoryConfidence;
+    const reasons = [
+      `Template reply for ${category}; the classifier is ${Math.round(categoryConfidence * 100)}% sure.`,
+    ];
+    const lower = (factor: number, reason: string) => {
+      confidence *= factor;
+      reasons.push(reason);
+    };
+    if (draft.includes(REVIEWER_NOTE_MARKER)) {
+      lower(0, 'The reviewer feedback could not be applied automatically; the draft carries a note to edit it.');
+    }
+    if (!hasSpecificReply(category)) lower(0.5, 'Generic reply: there is no specific template for this kind of email.');
+    if (needsOrderReference(category) && orderReference(emailText(message)) === null) {
+      lower(0.6, 'No order number found in the email, so the reply asks for one instead of answering.');
+    }
+    if (language !== 'en' && language !== 'und') {
+      lower(0.5, `The email looks like "${language}" but the templates are English only.`);
+    }
+    if (firstName(message.from.name) === null) lower(0.95, 'Sender name unknown; the greeting is generic.');
+    return { confidence, reasons };
+  }
+}

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Classification } from '../contracts';
+import { DEFAULT_TAXONOMY } from '../policy';
+import {
+  inboundMessage,
+  ScriptedChatModel,
+  startFakeOpenAIServer,
+  triageResponder,
+  type FakeOpenAIServer,
+} from '../testing';
+import { ChatTriageModel, createOpenAIChatModel, TRIAGE_OUTPUT_NAMES } from './openai';
+
+const message = inboundMessage({ subject: 'Double charge', text: 'I was charged twice for order #4411.' });
+const classification: Classification = {
+  category: 'billing',
+  intent: 'wants a duplicate charge refunded',
+  language: 'en',
+  urgency: 'normal',
+  riskFlags: [],
+  categoryConfidence: 0.88,
+};
+const DRAFT = 'Hi Jane,\n\nSorry about the double charge on order #4411. We have refunded it.\n\nThe Support Team';
+
+describe('ChatTriageModel over a scripted chat model', () => {
+  test('classify asks for the classification tool and returns its arguments', async () => {
+    const chat = new ScriptedChatModel([classification]);
+    const result = await new ChatTriageModel(chat, 'scripted').classify(message, DEFAULT_TAXONOMY);
+
+    assert.deepEqual(result, classification);
+    const [call] = chat.calls;
+    assert.deepEqual(call?.tools, [TRIAGE_OUTPUT_NAMES.classify]);
+    assert.deepEqual(
+      call?.messages.map((m) => m.role),
+      ['system', 'human'],
+    );
+    assert.match(call?.messages[0]?.text ?? '', /untrusted data/);
+    assert.match(call?.messages[1]?.text ?? '', /^<email>\nFrom: Jane Doe ‹jane\.doe@example\.com›/);
+  });
+
+  test('draft returns the reply text, trimmed', async () => {
+    const chat = new ScriptedChatModel([`  ${DRAFT}\n`]);
+    const draft = await new ChatTriageModel(chat, 'scripted').draft({ message, classification });
+    assert.equal(draft, DRAFT);
+    assert.deepEqual(chat.calls[0]?.tools, []);
+  });
+
+  test('assess returns confidence and reasons', async () => {
+    const chat = new ScriptedChatModel([{ confidence: 0.7, reasons: ['Refund promised without checking.'] }]);
+    const result = await new ChatTriageModel(chat, 'scripted').assess({ message, classification, draft: DRAFT });
+    assert.deepEqual(result, { confidence: 0.7, reasons: ['Refund promised without checking.'] });
+    assert.match(chat.calls[0]?.messages[1]?.text ?? '', /<draft>\nHi Jane,/);
+  });
+
+  test('output outside the contract is an error, not a guess', async () => {
+    const chat = new ScriptedChatModel([
+      { ...classification, categoryConfidence: 1.7 },
+      { confidence: 'high', reasons: [] },
+    ]);
+    const model = new ChatTriageModel(chat, 'scripted');
+    await assert.rejects(model.classify(message, DEFAULT_TAXONOMY), /categoryConfidence/);
+    await assert.rejects(model.assess({ message, classification, draft: DRAFT }), /confidence/);
+  });
+
+  test('model failures propagate', async () => {
+    const chat = new ScriptedChatModel([new Error('rate limited')]);
+    await assert.rejects(new ChatTriageModel(chat, 'scripted').draft({ message, classification }), /rate limited/);
+  });
+});
+
+describe('ChatTriageModel over ChatOpenAI and a real HTTP server', () => {
+  let server: FakeOpenAIServer;
+  const assessment = { confidence: 0.82, reasons: ['Addresses the charge.'] };
+
+  before(async () => {
+    server = await startFakeOpenAIServer({ responder: triageResponder({ classification, draft: DRAFT, assessment }) });
+  });
+  after(() => server.close());
+
+  const model = (apiKey = server.apiKey) =>
+    new ChatTriageModel(
+      createOpenAIChatModel({ baseURL: server.baseURL, apiKey, model: 'gpt-4o-mini', maxRetries: 0, timeoutMs: 5_000 }),
+      'openai:gpt-4o-mini',
+    );
+
+  test('classify sends a json_schema response_format restricted to the taxonomy', async () => {
+    const before = server.requests.length;
+    assert.deepEqual(await model().classify(message, DEFAULT_TAXONOMY), classification);
+
+    const request = server.requests[before];
+    assert.equal(request?.path, '/v1/chat/completions');
+    assert.equal(request?.headers.authorization, `Bearer ${server.apiKey}`);
+    const format = request?.body.response_format;
+    assert.equal(format?.type, 'json_schema');
+    assert.equal(format?.json_schema?.name, 'classification');
+    const schema = format?.json_schema?.schema as { properties: { category: { enum: string[] } } };
+    assert.deepEqual(
+      schema.properties.category.enum,
+      DEFAULT_TAXONOMY.map((category) => category.key),
+    );
+    assert.deepEqual(
+      request?.body.messages.map((m) => m.role),
+      ['system', 'user'],
+    );
+  });
+
+  test('draft is plain text and assess is structured', async () => {
+    const before = server.requests.length;
+    assert.equal(await model().draft({ message, classification }), DRAFT);
+    assert.deepEqual(await model().assess({ message, classification, draft: DRAFT }), assessment);
+    assert.equal(server.requests[before]?.body.response_format, undefined);
+    assert.equal(server.requests[before + 1]?.body.response_format?.json_schema?.name, 'draft_assessment');
+  });
+
+  test('a wrong API key surfaces as a 401 error', async () => {
+    const before = server.requests.length;
+    await assert.rejects(
+      model('sk-wrong').classify(message, DEFAULT_TAXONOMY),
+      (error: Error & { status?: number }) => {
+        assert.equal(error.status, 401);
+        assert.match(error.message, /Incorrect API key/);
+        return true;
+      },
+    );
+    assert.equal(server.requests.length, before, 'rejected before the responder ran');
+  });
+});

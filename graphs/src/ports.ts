@@ -1,0 +1,58 @@
+import type { Classification, Confidence, InboundMessage, ReplyIntent, Taxonomy } from './contracts';
+
+export interface DraftRequest {
+  message: InboundMessage;
+  classification: Classification;
+  /** The draft a reviewer sent back, when this is a redraft. */
+  previousDraft?: string;
+  /** The reviewer's feedback on previousDraft. */
+  feedback?: string;
+}
+
+export interface AssessRequest {
+  message: InboundMessage;
+  classification: Classification;
+  draft: string;
+}
+
+/**
+ * The language model behind the triage graph. Two providers implement it:
+ * an OpenAI-compatible chat model and the offline local model.
+ */
+export interface TriageModel {
+  /** Stable name recorded with each run, e.g. "local-nb" or "openai:gpt-4o-mini". */
+  readonly name: string;
+  classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification>;
+  draft(request: DraftRequest): Promise<string>;
+  /** The model's own view of how safe the draft is to send unreviewed. */
+  assess(request: AssessRequest): Promise<Confidence>;
+}
+
+/** Business rules from config: which runs may skip a human. */
+export interface TriagePolicy {
+  readonly taxonomy: Taxonomy;
+  /** Minimum confidence for auto-send in this category. */
+  autoSendThreshold(category: string): number;
+  /** Categories that always go to a human, whatever the confidence. */
+  alwaysReview(category: string): boolean;
+  readonly maxRedrafts: number;
+}
+
+/**
+ * Where the send-request node records the intent to reply. Implementations
+ * must be idempotent per runId: nodes re-execute on resume and retry.
+ */
+export interface ReplyOutbox {
+  requestReply(intent: ReplyIntent): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface TriagePorts {
+  model: TriageModel;
+  policy: TriagePolicy;
+  outbox: ReplyOutbox;
+  clock: Clock;
+}

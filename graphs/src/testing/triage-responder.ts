@@ -1,0 +1,29 @@
+import type { Classification, Confidence } from '../contracts';
+import { TRIAGE_OUTPUT_NAMES } from '../llm/openai';
+import { requestText, type ChatCompletionRequestBody, type FakeOpenAIResponder } from './fake-openai-server';
+
+/** What the fake model answers to each of ChatTriageModel's three calls. */
+export interface TriageScript {
+  classification: Classification;
+  draft: string;
+  assessment: Confidence;
+}
+
+/**
+ * A responder for startFakeOpenAIServer that plays ChatTriageModel's
+ * counterpart, recognising the call by its structured-output name. Pass a
+ * function to answer per email (it gets the whole prompt text).
+ */
+export function triageResponder(script: TriageScript | ((prompt: string) => TriageScript)): FakeOpenAIResponder {
+  return (body: ChatCompletionRequestBody) => {
+    const { classification, draft, assessment } = typeof script === 'function' ? script(requestText(body)) : script;
+    switch (body.response_format?.json_schema?.name) {
+      case TRIAGE_OUTPUT_NAMES.classify:
+        return classification;
+      case TRIAGE_OUTPUT_NAMES.assess:
+        return assessment;
+      default:
+        return draft;
+    }
+  };
+}

@@ -1,0 +1,14 @@
+import { Initial1795273304461 } from './1795273304461-Initial';
+import { ReviewUi1795275832631 } from './1795275832631-ReviewUi';
+import { InboundChannels1795276009395 } from './1795276009395-InboundChannels';
+import { LlmCalls1795276044351 } from './1795276044351-LlmCalls';
+import { RunTraceParent1795280473753 } from './1795280473753-RunTraceParent';
+
+/** Every migration in order. Never edit one that has landed; add a new one. */
+export const MIGRATIONS = [
+  Initial1795273304461,
+  ReviewUi1795275832631,
+  InboundChannels1795276009395,
+  LlmCalls1795276044351,
+  RunTraceParent1795280473753,
+];

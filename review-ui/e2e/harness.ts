@@ -1,0 +1,244 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Repository root (this file runs from review-ui/dist/e2e). */
+export const ROOT = resolve(__dirname, '../../..');
+const UI_DIR = join(ROOT, 'review-ui');
+
+// The backend's compiled test support: loaded at run time so the UI build does not depend on the backend build.
+const loadBackend = createRequire(__filename);
+
+interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+interface TestWorldLike {
+  setUp(): Promise<void>;
+  start(overrides?: Record<string, string>): Promise<RunningService>;
+  tearDown(): Promise<void>;
+}
+export interface CapturedMail {
+  envelopeTo: string[];
+  subject: string;
+  text: string;
+}
+interface MailCatcherLike {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly url: string;
+  list(): CapturedMail[];
+  waitFor(predicate: (messages: CapturedMail[]) => boolean, timeoutMs?: number): Promise<CapturedMail[]>;
+}
+
+const { TestWorld, TEST_API_KEY, eventually } = loadBackend(
+  join(ROOT, 'backend/dist/test/support/test-service.js'),
+) as {
+  TestWorld: new () => TestWorldLike;
+  TEST_API_KEY: string;
+  eventually: <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number) => Promise<T>;
+};
+const { MailCatcher } = loadBackend(join(ROOT, 'backend/dist/src/delivery/mail-catcher.js')) as {
+  MailCatcher: new () => MailCatcherLike;
+};
+
+export const ADMIN = { email: 'admin@handoff.test', password: 'correct-horse-battery-staple', name: 'Admin' };
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** The backend suite's poller, with the longer default a browser round trip needs. */
+export function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  return eventually(probe, what, timeoutMs);
+}
+
+/** A loopback HTTP server standing in for an attacker's host: it records every request it gets. */
+export class Trap {
+  readonly hits: string[] = [];
+  private server = createServer((request: IncomingMessage, response) => {
+    this.hits.push(`${request.method} ${request.url}`);
+    response.writeHead(200, { 'content-type': 'image/png' }).end();
+  });
+  port = 0;
+
+  async start(): Promise<void> {
+    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((done) => this.server.close(() => done()));
+  }
+}
+
+/** The real backend (API + worker, own database), a loopback SMTP server, `next start` of the built UI, Chromium. */
+export class Stack {
+  readonly world = new TestWorld();
+  readonly smtp = new MailCatcher();
+  readonly trap = new Trap();
+  backendUrl = '';
+  uiUrl = '';
+  browser!: Browser;
+  private ui?: ChildProcess;
+  private uiLog = '';
+
+  async start(): Promise<void> {
+    await this.world.setUp();
+    await this.smtp.start();
+    await this.trap.start();
+    const uiPort = await freePort();
+    this.uiUrl = `http://127.0.0.1:${uiPort}`;
+    const backend = await this.world.start({
+      SMTP_URL: this.smtp.url,
+      PUBLIC_UI_URL: this.uiUrl,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    });
+    this.backendUrl = backend.url;
+    this.ui = spawn(
+      process.execPath,
+      [
+        loadBackend.resolve('next/dist/bin/next', { paths: [UI_DIR] }),
+        'start',
+        '-p',
+        String(uiPort),
+        '-H',
+        '127.0.0.1',
+      ],
+      {
+        cwd: UI_DIR,
+        env: {
+          ...process.env,
+          API_URL: this.backendUrl,
+          PUBLIC_UI_URL: this.uiUrl,
+          REVIEW_UI_PORT: String(uiPort),
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keep = (chunk: Buffer) => {
+      this.uiLog = (this.uiLog + chunk.toString()).slice(-20_000);
+      if (process.env.TEST_LOGS) process.stderr.write(chunk);
+    };
+    this.ui.stdout?.on('data', keep);
+    this.ui.stderr?.on('data', keep);
+    await waitUntil(async () => {
+      if (this.ui?.exitCode !== null) throw new Error(`next start exited:\n${this.uiLog}`);
+      const response = await fetch(`${this.uiUrl}/sign-in`);
+      await response.body?.cancel();
+      return response.status === 200 ? true : undefined;
+    }, 'the review UI to answer');
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close().catch(() => undefined);
+    if (this.ui && this.ui.exitCode === null) {
+      const exited = new Promise((done) => this.ui?.once('exit', done));
+      this.ui.kill('SIGTERM');
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
+      if (this.ui.exitCode === null) this.ui.kill('SIGKILL');
+    }
+    await this.world.tearDown();
+    await this.smtp.stop();
+    await this.trap.stop();
+  }
+
+  /** Calls the backend directly as a machine client (API key). */
+  async api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.backendUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep text
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  /** Posts an email through the real ingest route and waits until its run awaits review; returns the review id. */
+  async pendingReview(email: Record<string, unknown>): Promise<{ reviewId: string; runId: string }> {
+    const accepted = await this.api<{ runId: string }>('POST', '/api/v1/events/email', email);
+    if (accepted.status !== 202)
+      throw new Error(`ingest answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
+    const runId = accepted.body.runId;
+    const reviewId = await waitUntil(async () => {
+      const run = await this.api<{ status: string; reviewId: string | null }>('GET', `/api/v1/runs/${runId}`);
+      return run.body.status === 'awaiting_review' && run.body.reviewId ? run.body.reviewId : undefined;
+    }, `run ${runId} to await review`);
+    return { reviewId, runId };
+  }
+
+  async newPage(): Promise<{ context: BrowserContext; page: Page; dialogs: string[]; requests: string[] }> {
+    const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    const dialogs: string[] = [];
+    const requests: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss().catch(() => undefined);
+    });
+    context.on('request', (request) => requests.push(request.url()));
+    return { context, page, dialogs, requests };
+  }
+
+  async signIn(page: Page, account = ADMIN): Promise<void> {
+    await page.goto(`${this.uiUrl}/sign-in`);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/queue/);
+  }
+}
+
+let counter = 0;
+/** A complaint (always reviewed) with a unique subject and sender. */
+export function complaint(overrides: Record<string, unknown> = {}) {
+  counter += 1;
+  const tag = `${Date.now().toString(36)}${counter}`;
+  return {
+    messageId: `<ui-${tag}@customer.example>`,
+    from: { address: `customer-${tag}@customer.example`, name: `Casey ${tag}` },
+    to: [{ address: 'support@handoff.test' }],
+    subject: `Complaint ${tag}: terrible service`,
+    text: 'This is the worst service I have ever experienced. Your agent was rude and nobody has answered my emails for two weeks. I am extremely unhappy and want to file a formal complaint with a manager.',
+    ...overrides,
+  };
+}

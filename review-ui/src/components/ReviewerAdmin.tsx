@@ -1,0 +1,98 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import type { Reviewer } from '@handoff/graphs/contracts';
+import { callApi, formatDate } from '../lib/browser';
+
+export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId: string }) {
+  const router = useRouter();
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function create(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const result = await callApi<Reviewer>('POST', '/reviewers', {
+      email: data.get('email'),
+      name: data.get('name'),
+      password: data.get('password'),
+      role: data.get('role'),
+    });
+    if (result.ok) {
+      form.reset();
+      setMessage({ ok: true, text: `Created ${String(data.get('email'))}.` });
+      router.refresh();
+    } else {
+      setMessage({ ok: false, text: result.message });
+    }
+  }
+
+  async function setDisabled(reviewer: Reviewer, disabled: boolean) {
+    const result = await callApi('PATCH', `/reviewers/${encodeURIComponent(reviewer.id)}`, { disabled });
+    setMessage(result.ok ? { ok: true, text: `${reviewer.email} ${disabled ? 'disabled' : 'enabled'}.` } : { ok: false, text: result.message });
+    router.refresh();
+  }
+
+  return (
+    <>
+      {message ? (
+        <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      ) : null}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">Since</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reviewers.map((r) => (
+            <tr key={r.id}>
+              <td>{r.name}</td>
+              <td>{r.email}</td>
+              <td>{r.role}</td>
+              <td>{formatDate(r.createdAt)}</td>
+              <td>
+                {r.disabled ? 'Disabled ' : 'Active '}
+                {r.id !== meId ? (
+                  <button type="button" className="secondary" onClick={() => void setDisabled(r, !r.disabled)}>
+                    {r.disabled ? `Enable ${r.email}` : `Disable ${r.email}`}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Add a reviewer</h2>
+      <form className="stack narrow" onSubmit={(event) => void create(event)}>
+        <label>
+          Name
+          <input name="name" required maxLength={200} />
+        </label>
+        <label>
+          Email
+          <input name="email" type="email" required />
+        </label>
+        <label>
+          Initial password (at least 12 characters)
+          <input name="password" type="password" minLength={12} required autoComplete="new-password" />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="reviewer">
+            <option value="reviewer">Reviewer</option>
+            <option value="admin">Administrator</option>
+          </select>
+        </label>
+        <button type="submit">Create reviewer</button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { callApi } from '../lib/browser';
+
+export function SignInForm({ next }: { next: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const result = await callApi('POST', '/auth/login', { email: data.get('email'), password: data.get('password') });
+    setBusy(false);
+    if (result.ok) {
+      window.location.assign(next);
+      return;
+    }
+    setError(result.status === 401 ? 'Wrong email or password, or the account is disabled.' : result.message);
+  }
+
+  return (
+    <form method="post" onSubmit={(event) => void submit(event)} className="stack" aria-describedby={error ? 'sign-in-error' : undefined}>
+      <label>
+        Email
+        <input name="email" type="email" autoComplete="username" required autoFocus />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      {error ? (
+        <p id="sign-in-error" className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
