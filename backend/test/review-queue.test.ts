@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { OverviewSchema, QueuePageSchema, type QueueItem } from '@handoff/graphs';
 import { ApiClient, type ApiResponse } from './support/api-client';
-import { SEED_CATEGORIES, seedReviews } from './support/seed';
+import { SEED_CATEGORIES, seedOverviewDataset, seedReviews } from './support/seed';
 import { TestWorld } from './support/test-service';
 
 const PENDING = 500;
@@ -124,7 +123,7 @@ describe('the review queue', () => {
 
 describe('the overview', () => {
   test('volume, auto-send, approval, edit rates and median time to decision per category', async () => {
-    await seedOverviewDataset();
+    await seedOverviewDataset((sql, params) => world.query(sql, params));
     const response: ApiResponse = await api.get(
       '/api/v1/stats/overview?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z',
     );
@@ -165,63 +164,3 @@ describe('the overview', () => {
     assert.equal((await api.get('/api/v1/stats/overview?from=2020-01-02&to=2020-01-01')).status, 400);
   });
 });
-
-/**
- * Six runs on 2020-01-01: billing auto-sent; billing approved after 10 min; billing
- * redrafted then edited after 30 min; complaint rejected after 20 min; complaint
- * still pending; one ignored (not counted).
- */
-async function seedOverviewDataset(): Promise<void> {
-  const day = '2020-01-01T10:00:00Z';
-  const runs: { category: string; status: string; decisions?: [string, number][]; auto?: boolean }[] = [
-    { category: 'billing', status: 'sent', auto: true },
-    { category: 'billing', status: 'sent', decisions: [['approve', 10]] },
-    {
-      category: 'billing',
-      status: 'sent',
-      decisions: [
-        ['redraft', 5],
-        ['edit', 30],
-      ],
-    },
-    { category: 'complaint', status: 'rejected', decisions: [['reject', 20]] },
-    { category: 'complaint', status: 'awaiting_review', decisions: [] },
-    { category: 'billing', status: 'ignored' },
-  ];
-  for (const run of runs) {
-    const [eventId, runId, taskId] = [randomUUID(), randomUUID(), randomUUID()];
-    await world.query(
-      `INSERT INTO inbound_events (id, source, idempotency_key, from_address, to_addresses, cc_addresses, subject,
-         text_body, headers, "references", attachments, status, received_at)
-       VALUES ($1, 'seed', $3, 'x@example.com', '[]', '[]', 's', 't', '{}', '[]', '[]', 'accepted', $2)`,
-      [eventId, day, `seed:${eventId}`],
-    );
-    await world.query(
-      `INSERT INTO workflow_runs (id, event_id, graph_name, graph_version, status, classification, created_at)
-       VALUES ($1, $2, 'email-triage', 1, $3, jsonb_build_object('category', $4::text), $5)`,
-      [runId, eventId, run.status, run.category, day],
-    );
-    if (run.auto || run.decisions?.some(([action]) => action === 'approve' || action === 'edit')) {
-      await world.query(
-        `INSERT INTO outbound_messages (id, run_id, channel, message_id, to_address, subject, body, "references",
-           approved_by, status, next_attempt_at)
-         VALUES ($1, $2, 'email', $3, 'x@example.com', 's', 'b', '[]', $4, 'sent', now())`,
-        [randomUUID(), runId, `<${runId}@test>`, run.auto ? 'auto' : 'someone@handoff.test'],
-      );
-    }
-    if (!run.decisions) continue;
-    await world.query(
-      `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, from_address, subject, category, channel,
-         confidence, created_at, version)
-       VALUES ($1, $2, 'pending', 0, '{}', $3, 'x@example.com', 's', $4, 'email', 0.5, $3, 1)`,
-      [taskId, runId, day, run.category],
-    );
-    for (const [round, [action, minutes]] of run.decisions.entries()) {
-      await world.query(
-        `INSERT INTO review_decisions (id, task_id, round, actor, surface, action, draft_text, decided_at)
-         VALUES ($1, $2, $3, 'a@handoff.test', 'web', $4, 'd', $5::timestamptz + make_interval(mins => $6))`,
-        [randomUUID(), taskId, round, action, day, minutes],
-      );
-    }
-  }
-}
