@@ -163,9 +163,7 @@ export class ReviewsService {
           version: task.version + 1,
         },
       );
-      const outboundId = finalText
-        ? await this.outbox.requestReplyIn(manager, { runId: task.runId, text: finalText, approvedBy: actor })
-        : null;
+      // The decision goes into the trail before the reply it asks for, so the trail reads in that order.
       await this.audit.record(manager, {
         actor,
         action: `review.${input.action}`,
@@ -173,6 +171,9 @@ export class ReviewsService {
         entityId: task.id,
         data: { runId: task.runId, round: task.round, surface, decisionId: decision.id },
       });
+      const outboundId = finalText
+        ? await this.outbox.requestReplyIn(manager, { runId: task.runId, text: finalText, approvedBy: actor })
+        : null;
       await this.stream.publish(manager, 'review.decided', task.id);
       const saved = await manager.findOneOrFail(ReviewDecisionEntity, { where: { id: decision.id } });
       return {
