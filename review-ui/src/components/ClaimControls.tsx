@@ -3,12 +3,25 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Reviewer } from '@handoff/graphs/contracts';
-import { callApi, formatDate } from '../lib/browser';
+import { callApi, formatDate, type ApiResult } from '../lib/browser';
 
 interface Claim {
   reviewerId: string;
   reviewerName: string;
   until: string;
+}
+
+/** What went wrong, in words: the reviewer list and the viewer's role can change while the page is open. */
+function explain(suffix: string, { status, message, body }: ApiResult<{ claim?: Claim }>): string {
+  // A 409 names the holder when someone else holds the review; without one, the review was decided.
+  if (status === 409)
+    return body?.claim
+      ? `Someone else holds this review. ${message}`
+      : 'This review is no longer waiting for a decision.';
+  if (suffix === '/assign' && status === 404)
+    return 'That reviewer no longer exists or is disabled. Choose someone else.';
+  if (suffix === '/assign' && status === 403) return 'Only admins can assign reviews.';
+  return message;
 }
 
 /** Who holds the review; claim, release, and (admins) reassign. */
@@ -30,8 +43,8 @@ export function ClaimControls({
 
   async function act(method: string, suffix: string, body?: unknown) {
     setError(null);
-    const result = await callApi<{ claim: Claim | null }>(method, `${path}${suffix}`, body);
-    if (!result.ok) setError(result.status === 409 ? `Someone else holds this review. ${result.message}` : result.message);
+    const result = await callApi<{ claim?: Claim }>(method, `${path}${suffix}`, body);
+    if (!result.ok) setError(explain(suffix, result));
     router.refresh();
   }
 

@@ -123,7 +123,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
 
       <nav aria-label="Counts by category" className="counts">
         <p>
-          <strong>{page.counts.total}</strong> {page.counts.total === 1 ? 'review' : 'reviews'} match.
+          <strong>{page.counts.total}</strong> {page.counts.total === 1 ? 'review matches' : 'reviews match'}.
         </p>
         <ul>
           <li>
@@ -133,7 +133,10 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           </li>
           {categories.map(([name, count]) => (
             <li key={name}>
-              <Link href={href(filters, { category: name })} aria-current={query.category === name ? 'page' : undefined}>
+              <Link
+                href={href(filters, { category: name })}
+                aria-current={query.category === name ? 'page' : undefined}
+              >
                 {name} ({count})
               </Link>
             </li>
