@@ -20,6 +20,7 @@ interface TestWorldLike {
   setUp(): Promise<void>;
   start(overrides?: Record<string, string>): Promise<RunningService>;
   tearDown(): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 export interface CapturedMail {
   envelopeTo: string[];
@@ -40,6 +41,17 @@ const { TestWorld, TEST_API_KEY, eventually } = loadBackend(
   TestWorld: new () => TestWorldLike;
   TEST_API_KEY: string;
   eventually: <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number) => Promise<T>;
+};
+/** The backend suite's SQL seeding (`backend/test/support/seed.ts`). */
+export const { seedReviews, seedOverviewDataset, SEED_CATEGORIES } = loadBackend(
+  join(ROOT, 'backend/dist/test/support/seed.js'),
+) as {
+  seedReviews: (
+    db: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+    options: { count: number; status?: 'pending' | 'redrafting' | 'decided'; offset?: number },
+  ) => Promise<void>;
+  seedOverviewDataset: (query: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>;
+  SEED_CATEGORIES: string[];
 };
 const { MailCatcher } = loadBackend(join(ROOT, 'backend/dist/src/delivery/mail-catcher.js')) as {
   MailCatcher: new () => MailCatcherLike;
