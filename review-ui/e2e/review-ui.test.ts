@@ -9,7 +9,9 @@ import { ROOT, Stack, complaint, waitUntil } from './harness';
 
 const stack = new Stack();
 // The committed screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs write them to a temp folder.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? join(ROOT, 'docs/screenshots') : mkdtempSync(join(tmpdir(), 'handoff-ui-shots-'));
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? join(ROOT, 'docs/screenshots')
+  : mkdtempSync(join(tmpdir(), 'handoff-ui-shots-'));
 
 before(async () => {
   await stack.start();
@@ -34,7 +36,14 @@ async function seriousViolations(page: Page) {
 
 describe('review UI in Chromium against the real backend', () => {
   test('a signed-out visitor is sent to sign in, by the server, for every page', async () => {
-    for (const path of ['/', '/queue', '/history', '/overview', '/admin', '/reviews/00000000-0000-0000-0000-000000000000']) {
+    for (const path of [
+      '/',
+      '/queue',
+      '/history',
+      '/overview',
+      '/admin',
+      '/reviews/00000000-0000-0000-0000-000000000000',
+    ]) {
       const response = await fetch(`${stack.uiUrl}${path}`, { redirect: 'manual' });
       await response.body?.cancel();
       assert.ok([303, 307, 308].includes(response.status), `${path} answered ${response.status}`);
@@ -91,7 +100,10 @@ describe('review UI in Chromium against the real backend', () => {
     const third = complaint();
     const { reviewId } = await stack.pendingReview(third);
     await page.getByRole('link', { name: third.subject }).waitFor();
-    assert.equal((await stack.api('POST', `/api/v1/reviews/${reviewId}/decision`, { action: 'reject', reason: 'spam' })).status, 200);
+    assert.equal(
+      (await stack.api('POST', `/api/v1/reviews/${reviewId}/decision`, { action: 'reject', reason: 'spam' })).status,
+      200,
+    );
     await page.getByRole('link', { name: third.subject }).waitFor({ state: 'detached' });
     await page.getByRole('link', { name: second.subject }).waitFor();
     await context.close();
@@ -128,6 +140,69 @@ describe('review UI in Chromium against the real backend', () => {
     // The page now shows the decided state and offers nothing to send.
     await page.getByText('This review is already decided').waitFor();
     assert.equal(await page.getByRole('button', { name: /Approve and send|Send edited reply/ }).count(), 0);
+
+    // History: who, what, the diff and the reply that went out (once delivery has recorded it).
+    const entry = page.getByRole('article', { name: email.subject });
+    await waitUntil(async () => {
+      await page.goto(`${stack.uiUrl}/history`);
+      return (await entry.getByText(/^Reply sent at /).count()) > 0 ? true : undefined;
+    }, 'the history to show the sent reply');
+    await entry.getByText('admin@handoff.test — edit via web at').waitFor();
+    await entry.getByText('Changes to the AI draft', { exact: true }).click();
+    assert.match((await entry.locator('ins').allTextContents()).join(''), /manager \(Pat\)/);
+    await entry.getByText(/^Reply sent at /).click();
+    assert.match((await entry.locator('pre').textContent()) ?? '', /A manager \(Pat\) will call you today/);
+    // The item's audit trail, oldest first.
+    await entry.getByRole('link', { name: 'Audit trail' }).click();
+    await page.waitForURL(new RegExp(`/reviews/${reviewId}`));
+    const trail = await page
+      .getByRole('region', { name: 'Audit trail' })
+      .locator('tbody tr td:nth-child(3)')
+      .allTextContents();
+    assert.deepEqual(trail, ['event.accepted', 'review.opened', 'review.edit', 'reply.requested', 'reply.sent']);
+    await context.close();
+  });
+
+  test('the item page shows the earlier messages of the conversation, our reply included', async () => {
+    const base = complaint();
+    const first = { ...base, text: `${base.text} (first message)` };
+    const { reviewId: firstReview } = await stack.pendingReview(first);
+    const ourReply = 'Dear Casey, a manager will call you tomorrow morning.';
+    const decided = await stack.api('POST', `/api/v1/reviews/${firstReview}/decision`, {
+      action: 'edit',
+      text: ourReply,
+    });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    const replyId = await waitUntil(async () => {
+      const review = await stack.api<{ reply: { status: string; messageId: string } | null }>(
+        'GET',
+        `/api/v1/reviews/${firstReview}`,
+      );
+      return review.body.reply?.status === 'sent' ? review.body.reply.messageId : undefined;
+    }, 'our reply to be sent');
+    const second = complaint({
+      from: base.from,
+      subject: `Re: ${base.subject}`,
+      text: `${base.text} (second message)`,
+      inReplyTo: replyId,
+      references: [base.messageId, replyId],
+    });
+    const { reviewId } = await stack.pendingReview(second);
+    const { context, page } = await stack.newPage();
+    await stack.signIn(page);
+    await openReview(page, reviewId);
+    await page.getByRole('heading', { name: 'Earlier in this conversation' }).waitFor();
+    const entries = page.locator('ol.thread > li');
+    assert.equal(await entries.count(), 2);
+    assert.match(
+      (await entries.nth(0).textContent()) ?? '',
+      new RegExp(`^From ${base.from.address}, .*\\(first message\\)$`),
+    );
+    assert.match((await entries.nth(1).textContent()) ?? '', new RegExp(`^We replied as api-key:admin, .*${ourReply}`));
+    // The message itself is shown once, above, not as part of its own thread.
+    assert.equal(await page.locator('ol.thread').getByText('(second message)').count(), 0);
+    await openReview(page, firstReview);
+    assert.equal(await page.getByRole('heading', { name: 'Earlier in this conversation' }).count(), 0);
     await context.close();
   });
 
@@ -141,7 +216,10 @@ describe('review UI in Chromium against the real backend', () => {
     await page.getByLabel(/Why reject/).fill('Handled by phone already.');
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Rejected' }).waitFor();
-    const review = await stack.api<{ status: string; decisions: { action: string; reason: string }[] }>('GET', `/api/v1/reviews/${reviewId}`);
+    const review = await stack.api<{ status: string; decisions: { action: string; reason: string }[] }>(
+      'GET',
+      `/api/v1/reviews/${reviewId}`,
+    );
     assert.equal(review.body.status, 'decided');
     assert.equal(review.body.decisions.at(-1)?.action, 'reject');
     assert.equal(review.body.decisions.at(-1)?.reason, 'Handled by phone already.');
@@ -160,7 +238,10 @@ describe('review UI in Chromium against the real backend', () => {
     await page.getByRole('heading', { name: 'Decide (draft 2)' }).waitFor({ timeout: 30_000 });
     assert.equal(new URL(page.url()).pathname, `/reviews/${reviewId}`);
     await page.getByLabel(/Reply to send/).waitFor();
-    await page.getByText(/asked for a redraft/).first().waitFor();
+    await page
+      .getByText(/asked for a redraft/)
+      .first()
+      .waitFor();
     await context.close();
   });
 
@@ -171,9 +252,15 @@ describe('review UI in Chromium against the real backend', () => {
     await openReview(page, reviewId);
     const first = await stack.api('POST', `/api/v1/reviews/${reviewId}/decision`, { action: 'approve' });
     assert.equal(first.status, 200);
-    await page.getByRole('button', { name: 'Approve and send' }).click({ timeout: 5_000 }).catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Approve and send' })
+      .click({ timeout: 5_000 })
+      .catch(() => undefined);
     // Either the 409 answer or the live update must tell the reviewer; neither leaves a way to send.
-    await page.getByText(/already decided/).first().waitFor();
+    await page
+      .getByText(/already decided/)
+      .first()
+      .waitFor();
     await page.reload();
     await page.getByText('This review is already decided').waitFor();
     assert.equal(await page.getByRole('button', { name: /Approve and send|Send edited reply|Reject…/ }).count(), 0);
@@ -187,7 +274,10 @@ describe('review UI in Chromium against the real backend', () => {
     // Stop live updates reaching this page, so it still shows the buttons when the other decision lands.
     await page.route('**/api/v1/reviews/stream', (route) => route.abort());
     await openReview(page, reviewId);
-    const first = await stack.api('POST', `/api/v1/reviews/${reviewId}/decision`, { action: 'reject', reason: 'duplicate' });
+    const first = await stack.api('POST', `/api/v1/reviews/${reviewId}/decision`, {
+      action: 'reject',
+      reason: 'duplicate',
+    });
     assert.equal(first.status, 200);
     await page.getByRole('button', { name: 'Approve and send' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'Someone else already decided this review' });
@@ -260,7 +350,9 @@ describe('review UI in Chromium against the real backend', () => {
   });
 
   test('axe finds no serious or critical violation on the queue, item, history, overview and run pages', async () => {
-    const { reviewId, runId } = await stack.pendingReview(complaint({ html: '<p>I am <b>very</b> unhappy with the service and want to complain.</p>' }));
+    const { reviewId, runId } = await stack.pendingReview(
+      complaint({ html: '<p>I am <b>very</b> unhappy with the service and want to complain.</p>' }),
+    );
     const { context, page } = await stack.newPage();
     await stack.signIn(page);
     const pages: [string, () => Promise<unknown>][] = [
@@ -323,10 +415,14 @@ describe('review UI in Chromium against the real backend', () => {
     await page.goto(`${stack.uiUrl}/admin`);
     await page.getByRole('button', { name: 'Disable robin@handoff.test' }).click();
     await page.getByRole('button', { name: 'Enable robin@handoff.test' }).waitFor();
-    await waitUntil(async () => {
-      await robin.page.goto(`${stack.uiUrl}/queue`);
-      return robin.page.url().includes('/sign-in') ? true : undefined;
-    }, 'a disabled reviewer to be signed out', 10_000);
+    await waitUntil(
+      async () => {
+        await robin.page.goto(`${stack.uiUrl}/queue`);
+        return robin.page.url().includes('/sign-in') ? true : undefined;
+      },
+      'a disabled reviewer to be signed out',
+      10_000,
+    );
     await robin.context.close();
     await context.close();
   });
