@@ -349,6 +349,38 @@ describe('review UI in Chromium against the real backend', () => {
     await context.close();
   });
 
+  test('keyboard: e focuses the editor, r and d open their forms, Esc closes them from inside the field', async () => {
+    const { reviewId } = await stack.pendingReview(complaint());
+    const { context, page } = await stack.newPage();
+    await stack.signIn(page);
+    await openReview(page, reviewId);
+    await page.getByRole('button', { name: 'Approve and send' }).waitFor();
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.id);
+    await page.keyboard.press('e');
+    assert.equal(await focused(), 'reply-editor');
+    // Letters typed in the editor are text, not shortcuts.
+    await page.keyboard.press('End');
+    await page.keyboard.type(' r d a');
+    assert.equal(await page.getByLabel(/Why reject/).count(), 0);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('r');
+    await page.getByLabel(/Why reject/).waitFor();
+    assert.equal(await focused(), 'reason', 'the reason field takes focus');
+    await page.keyboard.press('Escape');
+    await page.getByLabel(/Why reject/).waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Reject…', 'focus returns to Reject…');
+    await page.keyboard.press('d');
+    await page.getByLabel(/What should the new draft do differently/).waitFor();
+    assert.equal(await focused(), 'feedback');
+    await page.keyboard.press('Escape');
+    await page.getByLabel(/What should the new draft do differently/).waitFor({ state: 'detached' });
+    assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /^Request redraft…/);
+    // Nothing was decided along the way.
+    assert.equal((await stack.api<{ status: string }>('GET', `/api/v1/reviews/${reviewId}`)).body.status, 'pending');
+    await context.close();
+  });
+
   test('axe finds no serious or critical violation on the queue, item, history, overview and run pages', async () => {
     const { reviewId, runId } = await stack.pendingReview(
       complaint({ html: '<p>I am <b>very</b> unhappy with the service and want to complain.</p>' }),

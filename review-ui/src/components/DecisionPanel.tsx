@@ -33,8 +33,20 @@ export function DecisionPanel({ reviewId, draft, redraftsRemaining }: Props) {
   const confirmButton = useRef<HTMLButtonElement>(null);
   const edited = text.trim() !== draft.trim();
 
+  // Back from a sub-form (Esc or Cancel), focus returns to the button that opened it, or to the editor
+  // from the diff check, so keyboard users are not dropped at the top of the page.
+  const opener = useRef<{ reject?: HTMLButtonElement | null; redraft?: HTMLButtonElement | null }>({});
+  const rememberOpener = (which: 'reject' | 'redraft') => (button: HTMLButtonElement | null) => {
+    opener.current[which] = button;
+  };
+  const previousMode = useRef<Mode>(mode);
   useEffect(() => {
+    const previous = previousMode.current;
+    previousMode.current = mode;
     if (mode === 'confirm') confirmButton.current?.focus();
+    else if (mode === 'edit' && previous !== 'edit') {
+      (previous === 'confirm' ? editor.current : opener.current[previous])?.focus();
+    }
   }, [mode]);
 
   async function decide(body: Record<string, string>) {
@@ -70,11 +82,12 @@ export function DecisionPanel({ reviewId, draft, redraftsRemaining }: Props) {
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      if (isTyping(event) || outcome) return;
-      if (event.key === 'Escape') {
+      // Esc works from inside the reason or feedback field too: that is where focus is while they are open.
+      if (event.key === 'Escape' && !outcome) {
         setMode('edit');
         return;
       }
+      if (isTyping(event) || outcome) return;
       const actions: Record<string, () => void> = {
         a: () => approveRef.current(),
         e: () => {
@@ -183,12 +196,19 @@ export function DecisionPanel({ reviewId, draft, redraftsRemaining }: Props) {
           <button type="button" onClick={approve} disabled={busy} aria-keyshortcuts="a">
             {edited ? 'Review changes and send' : 'Approve and send'}
           </button>
-          <button type="button" className="secondary" onClick={() => setMode('reject')} aria-keyshortcuts="r">
+          <button
+            type="button"
+            className="secondary"
+            ref={rememberOpener('reject')}
+            onClick={() => setMode('reject')}
+            aria-keyshortcuts="r"
+          >
             Reject…
           </button>
           <button
             type="button"
             className="secondary"
+            ref={rememberOpener('redraft')}
             onClick={() => setMode('redraft')}
             disabled={redraftsRemaining === 0}
             aria-keyshortcuts="d"
