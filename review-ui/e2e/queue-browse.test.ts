@@ -190,7 +190,7 @@ describe('browsing the queue in Chromium', () => {
     await context.close();
   });
 
-  test('filtering by assignee: mine, someone else’s, unassigned', async () => {
+  test('filtering by assignee: mine, someone else’s, unassigned; an expired claim holds nothing', async () => {
     const robin = await createReviewer('Robin', 'robin.queue@handoff.test');
     const { context, page } = await stack.newPage();
     await stack.signIn(page);
@@ -219,6 +219,16 @@ describe('browsing the queue in Chromium', () => {
     assert.equal((await shownCounts(page)).total, `${SEEDED - 2} reviews match.`);
     const unassigned = await shownSubjects(page);
     assert.ok(!unassigned.includes(subject(60)) && !unassigned.includes(subject(59)));
+
+    // A claim that runs out holds nothing: the review is unassigned again and anyone can claim it.
+    await stack.world.query(`UPDATE review_tasks SET claimed_until = now() - interval '1 second' WHERE id = $1`, [
+      mine,
+    ]);
+    await page.reload();
+    assert.equal((await shownCounts(page)).total, `${SEEDED - 1} reviews match.`);
+    await page.goto(`${stack.uiUrl}/reviews/${mine}`);
+    await page.getByText('Nobody holds this review.').waitFor();
+    await page.getByRole('button', { name: 'Claim' }).waitFor();
     await context.close();
   });
 
