@@ -7,6 +7,8 @@ import { loadEnvFile, ROOT } from './lib.mjs';
 
 const env = { ...loadEnvFile(join(ROOT, '.env')), ...process.env };
 const base = env.API_URL || `http://127.0.0.1:${env.PORT || 3000}`;
+// Links to reviews point at the review UI as reviewers reach it.
+const ui = (env.PUBLIC_UI_URL || `http://127.0.0.1:${env.REVIEW_UI_PORT || 3001}`).replace(/\/+$/, '');
 const key = env.ADMIN_API_KEY;
 if (!key) {
   console.error('ADMIN_API_KEY is not set (run `npm start` once to create .env)');
@@ -61,8 +63,10 @@ await new Promise((resolve) => setTimeout(resolve, 3_000));
 for (const { subject, runId } of runs) {
   const run = await (await fetch(`${base}/api/v1/runs/${runId}`, { headers })).json();
   const why = run.reviewReasons?.length ? ` (${run.reviewReasons.join(', ')})` : '';
-  console.log(`${run.status.padEnd(16)} ${subject}${why}  → ${base}/api/v1/runs/${runId}`);
+  const link = run.reviewId ? `${ui}/reviews/${run.reviewId}` : `${base}/api/v1/runs/${runId}`;
+  console.log(`${run.status.padEnd(16)} ${subject}${why}  → ${link}`);
 }
-console.log(`\nPending reviews: ${base}/api/v1/reviews?status=pending`);
+console.log(`\nReview queue: ${ui}/queue (sign in with ADMIN_EMAIL / ADMIN_PASSWORD from .env)`);
+console.log(`Pending reviews over the API: ${base}/api/v1/reviews?status=pending`);
 console.log(`Sent replies (dev mail catcher, when SMTP_URL is unset): ${base}/api/v1/dev/mail`);
 console.log(`Every request needs: Authorization: Bearer <ADMIN_API_KEY from .env>`);
