@@ -54,6 +54,11 @@ describe('review UI in Chromium against the real backend', () => {
       headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
       body: JSON.stringify({ email: 'admin@handoff.test', password: 'correct-horse-battery-staple' }),
     });
+    for (const path of ['/api/v1/reviews', '/api/v1/history', '/api/v1/stats/overview', '/api/v1/reviews/stream']) {
+      const response = await fetch(`${stack.uiUrl}${path}`);
+      assert.equal(response.status, 401, `${path} through the UI's proxy, signed out`);
+      assert.doesNotMatch(await response.text(), /customer|subject/i, path);
+    }
     assert.equal(forged.status, 403, 'a cross-site write is refused');
     assert.equal(forged.headers.get('set-cookie'), null);
     await forged.body?.cancel();
@@ -120,6 +125,23 @@ describe('review UI in Chromium against the real backend', () => {
     await openReview(page, reviewId);
     await page.getByRole('heading', { name: 'Original message' }).waitFor();
     await page.getByText('receipt.pdf (application/pdf, 24.0 KB)').waitFor();
+    // Classification, confidence and why a person is asked, as the backend recorded them.
+    const detail = await stack.api<{
+      request: {
+        classification: { category: string };
+        confidence: number;
+        reasons: string[];
+        confidenceReasons: string[];
+      };
+    }>('GET', `/api/v1/reviews/${reviewId}`);
+    const { classification, confidence, reasons, confidenceReasons } = detail.body.request;
+    const meta = page.getByRole('region', { name: 'Decide' }).locator('dl.meta');
+    const field = (name: string) => meta.locator(`dt:text-is("${name}") + dd`).textContent();
+    assert.equal(await field('Category'), classification.category);
+    assert.equal(await field('Confidence'), ` ${Math.round(confidence * 100)}%`);
+    assert.equal(await field('Why a person is asked'), reasons.map((r) => r.replaceAll('_', ' ')).join(', '));
+    for (const reason of confidenceReasons)
+      await page.getByRole('listitem').filter({ hasText: reason }).first().waitFor();
     await page.getByText('partner@customer.example').waitFor();
     await page.getByText(`${email.from.name} <${email.from.address}>`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'item.png'), fullPage: true });
@@ -402,6 +424,20 @@ describe('review UI in Chromium against the real backend', () => {
     }
     await page.goto(`${stack.uiUrl}/runs/${runId}`);
     await page.getByRole('img', { name: /workflow graph/ }).waitFor();
+    // The steps with their timings, as the backend recorded them.
+    const run = await stack.api<{ steps: { node: string; durationMs: number }[] }>('GET', `/api/v1/runs/${runId}`);
+    const stepRows = await page
+      .locator('table')
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        (rows as HTMLTableRowElement[]).map((row) => [row.cells[0]?.textContent, row.cells[2]?.textContent]),
+      );
+    assert.deepEqual(
+      stepRows,
+      run.body.steps.map((step) => [step.node, `${step.durationMs} ms`]),
+    );
+    assert.ok(stepRows.length >= 4);
     assert.ok((await page.locator('.graph-svg .node.visited').count()) >= 4, 'the steps this run took are highlighted');
     await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
     await page.goto(`${stack.uiUrl}/history`);
