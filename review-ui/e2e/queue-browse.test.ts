@@ -63,6 +63,13 @@ async function apply(page: Page, expectUrl: RegExp) {
   await page.getByRole('heading', { name: 'Review queue' }).waitFor();
 }
 
+/** Follows a link that changes the filters (client-side navigation) and waits for the page it leads to. */
+async function follow(page: Page, name: string, expectUrl: RegExp, firstRow: string | null) {
+  await page.getByRole('link', { name, exact: true }).click();
+  await page.waitForURL(expectUrl);
+  if (firstRow) await page.locator('table.queue tbody a.row-link').first().filter({ hasText: firstRow }).waitFor();
+}
+
 async function reviewIdOf(g: number): Promise<string> {
   const [row] = await stack.world.query<{ id: string }>('SELECT id FROM review_tasks WHERE subject = $1', [subject(g)]);
   return row!.id;
@@ -102,14 +109,12 @@ describe('browsing the queue in Chromium', () => {
         await apply(page, new RegExp(`sort=${value}&order=${order}`));
         assert.deepEqual(await shownSubjects(page), expected.slice(0, PAGE_SIZE), `${value} ${order}, page 1`);
         assert.equal(await page.getByRole('link', { name: 'First page' }).count(), 0);
-        await page.getByRole('link', { name: 'Next page' }).click();
-        await page.waitForURL(/cursor=/);
+        await follow(page, 'Next page', /cursor=/, expected[PAGE_SIZE]!);
         await page.getByText(`${SEEDED} reviews match.`).waitFor();
         assert.deepEqual(await shownSubjects(page), expected.slice(PAGE_SIZE), `${value} ${order}, page 2`);
         assert.equal(await page.getByRole('link', { name: 'Next page' }).count(), 0, 'the last page has no next');
         assert.equal(await page.getByLabel('Sort by').inputValue(), value, 'the sort survives paging');
-        await page.getByRole('link', { name: 'First page' }).click();
-        await page.waitForURL((url) => !url.search.includes('cursor='));
+        await follow(page, 'First page', /^(?!.*cursor=)/, expected[0]!);
         assert.deepEqual(await shownSubjects(page), expected.slice(0, PAGE_SIZE), `${value} ${order}, back to page 1`);
       }
     }
@@ -139,24 +144,26 @@ describe('browsing the queue in Chromium', () => {
 
     // A category's count is a link that narrows the search to it.
     const orderStatus = matches.filter((g) => category(g) === 'order_status');
-    await page.getByRole('link', { name: `order_status (${orderStatus.length})` }).click();
-    await page.waitForURL(/category=order_status/);
+    await follow(page, `order_status (${orderStatus.length})`, /category=order_status/, null);
     await page.getByText(`${orderStatus.length} reviews match.`).waitFor();
     assert.deepEqual(await shownSubjects(page), inDueOrder(orderStatus));
     assert.equal(await page.locator('input[name=category]').inputValue(), 'order_status');
     assert.equal(await page.getByLabel('Search subject or sender').inputValue(), 'order 1');
 
+    // Typed but not applied, then Reset: the field shows the filter in force (none), not the stale text.
+    await page.getByLabel('Search subject or sender').fill('typed, never applied');
+    await follow(page, 'Reset', /\/queue$/, subject(DUE_FIRST));
+    assert.equal(await page.getByLabel('Search subject or sender').inputValue(), '');
+    assert.equal(await page.locator('input[name=category]').inputValue(), '');
+
     // Sender search.
-    await page.getByRole('link', { name: 'Reset' }).click();
-    await page.waitForURL(/\/queue$/);
     await page.getByLabel('Search subject or sender').fill('customer42@');
     await apply(page, /q=customer42%40/);
     assert.deepEqual(await shownSubjects(page), [subject(42)]);
     assert.equal((await shownCounts(page)).total, '1 review matches.');
 
     // Category typed into the filter form.
-    await page.getByRole('link', { name: 'Reset' }).click();
-    await page.waitForURL(/\/queue$/);
+    await follow(page, 'Reset', /\/queue$/, subject(DUE_FIRST));
     const refunds = newestFirst.filter((g) => category(g) === 'refund');
     await page.locator('input[name=category]').fill('refund');
     await apply(page, /category=refund/);
@@ -176,8 +183,7 @@ describe('browsing the queue in Chromium', () => {
     );
 
     // Every review arrives by email today: the channel filter keeps them all.
-    await page.getByRole('link', { name: 'Reset' }).click();
-    await page.waitForURL(/\/queue$/);
+    await follow(page, 'Reset', /\/queue$/, subject(DUE_FIRST));
     await page.getByLabel('Channel').selectOption({ label: 'Email' });
     await apply(page, /channel=email/);
     assert.equal((await shownCounts(page)).total, `${SEEDED} reviews match.`);

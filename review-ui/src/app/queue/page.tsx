@@ -56,7 +56,9 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     <>
       <h1>Review queue</h1>
       <QueueLive />
-      <form className="filters" method="get" action="/queue" aria-label="Filter the queue">
+      {/* Keyed by the filters in force: after a link changes them (Reset, a category), the fields show them
+          rather than what was typed and never applied. */}
+      <form key={href(filters, {})} className="filters" method="get" action="/queue" aria-label="Filter the queue">
         <label>
           Search subject or sender
           <input type="search" name="q" defaultValue={query.q ?? ''} />
