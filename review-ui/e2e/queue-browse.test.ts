@@ -6,6 +6,7 @@ import { SEED_CATEGORIES, Stack, seedOverviewDataset, seedReviews } from './harn
 // Its own stack: the bulk-seeded queue would push the live items of review-ui.test.ts off the first page.
 const stack = new Stack();
 const SEEDED = 60;
+const DECIDED = 3;
 const PAGE_SIZE = 50;
 // Moved away from the seed's pattern (due a day after arrival, confidence g/100) so that the
 // three sort keys give three different orders.
@@ -33,6 +34,7 @@ before(async () => {
   await stack.start();
   const query = (sql: string, params: unknown[]) => stack.world.query(sql, params);
   await seedReviews({ query }, { count: SEEDED });
+  await seedReviews({ query }, { count: DECIDED, offset: 1000, status: 'decided' });
   await stack.world.query(`UPDATE review_tasks SET due_at = now() - interval '1 hour' WHERE subject = $1`, [
     subject(DUE_FIRST),
   ]);
@@ -121,7 +123,7 @@ describe('browsing the queue in Chromium', () => {
     await context.close();
   });
 
-  test('search, category and channel filters, with the counts each one shows', async () => {
+  test('search, status, category and channel filters, with the counts each one shows', async () => {
     const { context, page } = await stack.newPage();
     await stack.signIn(page);
 
@@ -187,6 +189,14 @@ describe('browsing the queue in Chromium', () => {
     await page.getByLabel('Channel').selectOption({ label: 'Email' });
     await apply(page, /channel=email/);
     assert.equal((await shownCounts(page)).total, `${SEEDED} reviews match.`);
+
+    // Decided reviews are a status away.
+    await page.getByLabel('Status').selectOption({ label: 'Decided' });
+    await apply(page, /status=decided/);
+    assert.deepEqual(await shownSubjects(page), [1003, 1002, 1001].map(subject));
+    assert.equal((await shownCounts(page)).total, `${DECIDED} reviews match.`);
+    await page.getByLabel('Status').selectOption({ label: 'Pending' });
+    await apply(page, /status=pending/);
 
     // Nothing matches: said so, with zero counts.
     await page.getByLabel('Search subject or sender').fill('no such order');
