@@ -41,11 +41,7 @@ export class DeliveryService {
 
   async deliver(outboundId: string): Promise<DeliveryResult> {
     const claimed = await this.claim(outboundId);
-    if (claimed === 'skipped') return claimed;
-    if (claimed === 'uncertain') {
-      this.metrics.deliveries.inc({ channel: 'email', status: 'uncertain' });
-      return claimed;
-    }
+    if (claimed === 'skipped' || claimed === 'uncertain') return claimed;
     addToWorkContext({ runId: claimed.runId });
 
     try {
@@ -105,6 +101,7 @@ export class DeliveryService {
           entityId: row.id,
         });
         this.logger.error(`outbound ${row.id} was left mid-send by a crashed sender; marked uncertain`);
+        this.metrics.deliveries.inc({ channel: row.channel, status: 'uncertain' });
         return 'uncertain';
       }
       if (row.status !== 'pending') return 'skipped';
