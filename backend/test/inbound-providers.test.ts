@@ -17,7 +17,14 @@ import {
   sendgridRaw,
   standardWebhookHeaders,
 } from './fixtures/inbound/providers';
-import { CERT_URL, sesNotification, signSns, snsSigner, subscriptionConfirmation } from './fixtures/inbound/sns';
+import {
+  CERT_URL,
+  TOPIC_ARN,
+  sesNotification,
+  signSns,
+  snsSigner,
+  subscriptionConfirmation,
+} from './fixtures/inbound/sns';
 
 let api: ApiClient;
 const signer = snsSigner();
@@ -269,6 +276,23 @@ describe('Amazon SES via SNS', () => {
       assert.equal(event.source, 'ses');
       assert.equal(event.subject, `SES v${version}`);
     }
+  });
+
+  test('an S3-action notification (no content) is refused with 400 saying an SNS action is needed; nothing stored', async () => {
+    const message = mail({ subject: 'Stored in S3' });
+    const published = sesNotification(rfc822(message));
+    const { content: _content, ...s3Notification } = JSON.parse(published['Message']!) as Record<string, unknown>;
+    const s3Action = { type: 'S3', topicArn: TOPIC_ARN, bucketName: 'inbound-mail', objectKey: 'mail/abc' };
+    const receipt = { ...(s3Notification['receipt'] as object), action: s3Action };
+    const events = async () => (await world.query('SELECT 1 FROM inbound_events')).length;
+    const before = await events();
+    const refused = await postSns(
+      signSns(signer, { ...published, Message: JSON.stringify({ ...s3Notification, receipt }) }),
+    );
+    assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    assert.match(refused.body.message, /S3 action/);
+    assert.match(refused.body.message, /SNS action/);
+    assert.equal(await events(), before);
   });
 
   test('a subscription is confirmed only through an SNS URL', async () => {

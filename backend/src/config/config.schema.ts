@@ -95,6 +95,8 @@ export const EnvSchema = z
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
     // Inbound channels: each is off while its settings are unset.
     WEBHOOK_SOURCES: json(WebhookSourcesSchema).default({}),
+    /** Bound on one callback POST (connect to last byte); a timeout is retried like a 5xx. */
+    CALLBACK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     SENDGRID_INBOUND_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     MAILGUN_SIGNING_KEY: z.string().min(1).optional(),
     POSTMARK_INBOUND_USER: z.string().min(1).optional(),

@@ -63,4 +63,35 @@ describe('loadConfig', () => {
     assert.equal(config.PUBLIC_UI_URL, 'http://127.0.0.1:3001');
     assert.equal(config.REVIEW_CLAIM_MINUTES, 15);
   });
+
+  test('a callback reply needs an http(s) URL and its own signing secret', () => {
+    const sources = (reply: object) =>
+      JSON.stringify({ helpdesk: { secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], reply } });
+    assert.throws(
+      () => loadConfig({ ...KEY, WEBHOOK_SOURCES: sources({ channel: 'callback', url: 'https://h.example/cb' }) }),
+      /WEBHOOK_SOURCES/,
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          ...KEY,
+          WEBHOOK_SOURCES: sources({
+            channel: 'callback',
+            url: 'ftp://h.example/cb',
+            secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
+          }),
+        }),
+      /WEBHOOK_SOURCES/,
+    );
+    const config = loadConfig({
+      ...KEY,
+      WEBHOOK_SOURCES: sources({
+        channel: 'callback',
+        url: 'https://h.example/cb',
+        secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=',
+      }),
+    });
+    assert.equal(config.WEBHOOK_SOURCES['helpdesk']?.reply.channel, 'callback');
+    assert.equal(config.CALLBACK_TIMEOUT_MS, 10_000);
+  });
 });

@@ -6,8 +6,10 @@ import { addToWorkContext } from '../observability/context';
 import { MetricsService } from '../observability/metrics.service';
 import { Tracing } from '../observability/tracing';
 import { RunsService } from '../runs/runs.service';
-import { isPermanentSmtpFailure, MailerService } from './mailer.service';
+import { CallbackTransport } from './callback-transport';
+import { MailerService } from './mailer.service';
 import { OutboundMessageEntity } from './outbound-message.entity';
+import { failureKindOf, type ReplyTransports } from './reply-transport';
 
 export type DeliveryResult = 'sent' | 'skipped' | 'failed' | 'uncertain';
 
@@ -16,52 +18,52 @@ export class RetryableDeliveryError extends Error {}
 
 /**
  * Sends one outbox row at most once. The row is claimed under FOR UPDATE SKIP
- * LOCKED and marked `sending` before SMTP; a row found still `sending` means a
+ * LOCKED and marked `sending` before its transport sends; a row found still `sending` means a
  * sender died mid-send, and since we cannot know whether the server took it,
  * it becomes `uncertain` instead of being sent again.
  */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
+  private readonly transports: ReplyTransports;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly mailer: MailerService,
+    mailer: MailerService,
+    callback: CallbackTransport,
     private readonly runs: RunsService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
-  ) {}
+  ) {
+    this.transports = { email: mailer, callback };
+  }
 
   async deliver(outboundId: string): Promise<DeliveryResult> {
     const claimed = await this.claim(outboundId);
-    if (claimed === 'skipped') return claimed;
-    if (claimed === 'uncertain') {
-      this.metrics.deliveries.inc({ channel: 'email', status: 'uncertain' });
-      return claimed;
-    }
+    if (claimed === 'skipped' || claimed === 'uncertain') return claimed;
     addToWorkContext({ runId: claimed.runId });
 
     try {
       await this.tracing.inSpan(
-        'deliver email',
+        `deliver ${claimed.channel}`,
         { 'handoff.run_id': claimed.runId, 'handoff.attempt': claimed.attempts },
-        () => this.mailer.send(claimed),
+        () => this.transports[claimed.channel].send(claimed),
       );
     } catch (error) {
       const reason = (error as Error).message;
-      if (isPermanentSmtpFailure(error)) {
+      if (failureKindOf(error) === 'permanent') {
         await retryWhileUnavailable(() => this.finish(claimed, 'failed', reason));
         return 'failed';
       }
-      this.metrics.deliveries.inc({ channel: 'email', status: 'retry' });
+      this.metrics.deliveries.inc({ channel: claimed.channel, status: 'retry' });
       // The server did not take it, so it is safe to try again.
       await retryWhileUnavailable(() =>
         this.dataSource
           .getRepository(OutboundMessageEntity)
           .update({ id: claimed.id, status: 'sending' }, { status: 'pending', lastError: reason, claimedAt: null }),
       );
-      throw new RetryableDeliveryError(`SMTP send failed, will retry: ${reason}`);
+      throw new RetryableDeliveryError(`${claimed.channel} send failed, will retry: ${reason}`);
     }
     await retryWhileUnavailable(() => this.finish(claimed, 'sent'));
     return 'sent';
@@ -87,7 +89,7 @@ export class DeliveryService {
         await manager.update(
           OutboundMessageEntity,
           { id: row.id },
-          { status: 'uncertain', lastError: 'sender stopped during SMTP send; not resent' },
+          { status: 'uncertain', lastError: 'sender stopped during the send; not resent' },
         );
         await this.runs.transition(manager, row.runId, 'failed', {
           error: 'reply delivery outcome unknown after a crash; not resent',
@@ -99,6 +101,7 @@ export class DeliveryService {
           entityId: row.id,
         });
         this.logger.error(`outbound ${row.id} was left mid-send by a crashed sender; marked uncertain`);
+        this.metrics.deliveries.inc({ channel: row.channel, status: 'uncertain' });
         return 'uncertain';
       }
       if (row.status !== 'pending') return 'skipped';

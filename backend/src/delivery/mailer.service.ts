@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { MailCatcher } from './mail-catcher';
 import type { OutboundMessageEntity } from './outbound-message.entity';
+import { ReplyDeliveryError, type ReplyTransport } from './reply-transport';
 
 /** SMTP replies 5xx are permanent (RFC 5321 §4.2.1): retrying cannot help. */
 export function isPermanentSmtpFailure(error: unknown): boolean {
@@ -16,7 +17,8 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
  * catcher on loopback and sends there, so nothing leaves the machine.
  */
 @Injectable()
-export class MailerService implements OnModuleInit, OnModuleDestroy {
+export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDestroy {
+  readonly channel = 'email' as const;
   private readonly logger = new Logger(MailerService.name);
   private transporter?: Transporter;
   readonly catcher?: MailCatcher;
@@ -43,10 +45,19 @@ export class MailerService implements OnModuleInit, OnModuleDestroy {
   }
 
   async send(message: OutboundMessageEntity): Promise<void> {
-    if (!this.transporter) throw new Error('mailer is not started');
-    await this.transporter.sendMail({
+    if (!this.transporter) throw new ReplyDeliveryError('mailer is not started', 'temporary');
+    if (!message.toAddress) throw new ReplyDeliveryError('an email reply has no recipient', 'permanent');
+    try {
+      await this.sendMail(message, message.toAddress);
+    } catch (error) {
+      throw new ReplyDeliveryError((error as Error).message, isPermanentSmtpFailure(error) ? 'permanent' : 'temporary');
+    }
+  }
+
+  private async sendMail(message: OutboundMessageEntity, to: string): Promise<void> {
+    await this.transporter!.sendMail({
       from: { name: this.config.MAIL_FROM_NAME, address: this.config.MAIL_FROM },
-      to: message.toAddress,
+      to,
       subject: message.subject,
       text: message.body,
       messageId: message.messageId,

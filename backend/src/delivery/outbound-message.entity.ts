@@ -7,6 +7,20 @@ import { WorkflowRunEntity } from '../runs/workflow-run.entity';
  */
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
+/** How a reply leaves: an email reply, or a signed POST back to the webhook source that started the run. */
+export type OutboundChannel = 'email' | 'callback';
+
+/** Where a non-email reply goes; email rows use the address and threading columns instead. */
+export type ReplyTarget = {
+  channel: 'callback';
+  url: string;
+  /** The WEBHOOK_SOURCES name whose reply secret signs the POST. */
+  source: string;
+  eventId: string;
+  /** The webhook-id of the request that started the run, so the receiver can match the answer to it. */
+  webhookId: string;
+};
+
 /** The outbox: one reply per run, sent by the delivery job, never by a graph node. */
 @Entity({ name: 'outbound_messages' })
 @Index('ix_outbound_messages_status_next', ['status', 'nextAttemptAt'])
@@ -23,15 +37,20 @@ export class OutboundMessageEntity {
   run?: WorkflowRunEntity;
 
   @Column({ type: 'varchar', length: 16 })
-  channel: 'email';
+  channel: OutboundChannel;
 
-  /** Our deterministic Message-ID, with angle brackets. */
+  /** Our deterministic id per run: the email Message-ID with angle brackets, or the callback's webhook-id. */
   @Index('uq_outbound_messages_message_id', { unique: true })
   @Column({ name: 'message_id', type: 'varchar', length: 998 })
   messageId: string;
 
-  @Column({ name: 'to_address', type: 'varchar', length: 320 })
-  toAddress: string;
+  /** Null for non-email channels. */
+  @Column({ name: 'to_address', type: 'varchar', length: 320, nullable: true })
+  toAddress: string | null;
+
+  /** Null for email. */
+  @Column({ type: 'jsonb', nullable: true })
+  target: ReplyTarget | null;
 
   @Column({ type: 'text' })
   subject: string;

@@ -9,7 +9,12 @@ import type { AppConfig } from '../config/config.schema';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
 import { OutboundMessageEntity } from './outbound-message.entity';
-import { mailDomain, replyMessageId, replySubject, threadingHeaders } from './threading';
+import { callbackWebhookId, mailDomain, replyMessageId, replySubject, threadingHeaders } from './threading';
+
+type Addressing = Pick<
+  OutboundMessageEntity,
+  'channel' | 'messageId' | 'toAddress' | 'target' | 'inReplyTo' | 'references'
+>;
 
 /**
  * Turns reply intents into outbox rows. One row per run (unique run_id), so a
@@ -27,12 +32,16 @@ export class OutboxService implements ReplyOutbox {
     await this.dataSource.transaction((manager) => this.requestReplyIn(manager, intent));
   }
 
-  /** Writes the outbox row inside the caller's transaction; returns its id, new or existing. */
-  async requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string> {
+  /**
+   * Writes the outbox row inside the caller's transaction; returns its id, new or existing,
+   * or null when the event's source takes no answer (reply channel "none").
+   */
+  async requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string | null> {
     const run = await manager.findOneOrFail(WorkflowRunEntity, { where: { id: intent.runId } });
     const event = await manager.findOneOrFail(InboundEventEntity, { where: { id: run.eventId } });
+    const addressing = this.addressing(run, event);
+    if (!addressing) return null;
     const id = randomUUID();
-    const threading = threadingHeaders(event);
     const inserted = await manager
       .createQueryBuilder()
       .insert()
@@ -40,13 +49,9 @@ export class OutboxService implements ReplyOutbox {
       .values({
         id,
         runId: run.id,
-        channel: 'email',
-        messageId: replyMessageId(run.id, mailDomain(this.config.MAIL_FROM)),
-        toAddress: event.fromAddress,
+        ...addressing,
         subject: replySubject(event.subject),
         body: intent.text,
-        inReplyTo: threading.inReplyTo,
-        references: threading.references,
         approvedBy: intent.approvedBy,
         status: 'pending',
         nextAttemptAt: new Date(),
@@ -62,8 +67,41 @@ export class OutboxService implements ReplyOutbox {
       action: 'reply.requested',
       entityType: 'outbound',
       entityId: id,
-      data: { runId: run.id },
+      data: { runId: run.id, channel: addressing.channel },
     });
     return id;
+  }
+
+  /** Email replies go to the sender in-thread; webhook events answer on their source's reply channel, never by email. */
+  private addressing(run: WorkflowRunEntity, event: InboundEventEntity): Addressing | null {
+    const channel = event.replyChannel;
+    if (!channel) {
+      return {
+        channel: 'email',
+        messageId: replyMessageId(run.id, mailDomain(this.config.MAIL_FROM)),
+        toAddress: event.fromAddress,
+        target: null,
+        ...threadingHeaders(event),
+      };
+    }
+    switch (channel.channel) {
+      case 'none':
+        return null;
+      case 'callback':
+        return {
+          channel: 'callback',
+          messageId: callbackWebhookId(run.id),
+          toAddress: null,
+          target: {
+            channel: 'callback',
+            url: channel.url,
+            source: event.source.replace(/^webhook:/, ''),
+            eventId: event.id,
+            webhookId: event.idempotencyKey.replace(`key:${event.source}:`, ''), // see InboundService.accept
+          },
+          inReplyTo: null,
+          references: [],
+        };
+    }
   }
 }

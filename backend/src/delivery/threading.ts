@@ -16,6 +16,11 @@ export function replyMessageId(runId: string, domain: string): string {
   return `<reply-${runId}@${domain}>`;
 }
 
+/** The webhook-id of a run's callback reply: the same on every attempt, so the receiver can drop repeats. */
+export function callbackWebhookId(runId: string): string {
+  return `msg_reply_${runId}`;
+}
+
 export interface ThreadingHeaders {
   inReplyTo: string | null;
   references: string[];

@@ -1,14 +1,21 @@
 import { z } from 'zod';
 
+const secret = z
+  .string()
+  .regex(/^(whsec_)?[A-Za-z0-9+/=]{16,}$/, 'must be a base64 secret, optionally prefixed whsec_');
+
 /** One Standard Webhooks sender: its signing secrets (several during rotation), the workflow it starts, where answers go. */
 export const WebhookSourceSchema = z.object({
-  secrets: z
-    .array(z.string().regex(/^(whsec_)?[A-Za-z0-9+/=]{16,}$/, 'must be a base64 secret, optionally prefixed whsec_'))
-    .min(1),
+  secrets: z.array(secret).min(1),
   workflow: z.literal('email-triage').default('email-triage'),
   reply: z
     .discriminatedUnion('channel', [
-      z.object({ channel: z.literal('callback'), url: z.url() }),
+      z.object({
+        channel: z.literal('callback'),
+        url: z.url({ protocol: /^https?$/ }),
+        /** Signs our POSTs to `url` (Standard Webhooks); separate from `secrets`, which sign theirs to us. */
+        secret,
+      }),
       z.object({ channel: z.literal('none') }),
     ])
     .default({ channel: 'none' }),

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { EmailJsonSchema } from '../events/email-json.dto';
 import type { IngestResult } from '../events/events.service';
+import type { ReplyChannel } from '../events/inbound-event.entity';
 import { InboundService } from '../inbound/inbound.service';
 import { emailFromFields } from '../inbound/provider-email';
 import { parseJson } from '../inbound/inbound-providers.service';
@@ -47,7 +48,10 @@ export class WebhooksService {
     );
     const data = parseOrBadRequest(EmailJsonSchema, payload.data, 'webhook data');
     // webhook-id is the idempotency key: a sender's retry of the same message starts nothing new.
-    return this.inbound.accept(emailFromFields(data), `webhook:${sourceName}`, { key: id, replyChannel: source.reply });
+    // The reply secret stays in config; the event keeps only where the answer goes.
+    const replyChannel: ReplyChannel =
+      source.reply.channel === 'callback' ? { channel: 'callback', url: source.reply.url } : source.reply;
+    return this.inbound.accept(emailFromFields(data), `webhook:${sourceName}`, { key: id, replyChannel });
   }
 
   /** Any one current secret may match (rotation); the 5-minute window is the library's. Returns webhook-id. */

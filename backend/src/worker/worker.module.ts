@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CallbackTransport } from '../delivery/callback-transport';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { DeliveryProcessor } from '../delivery/delivery.processor';
 import { DeliveryService } from '../delivery/delivery.service';
@@ -26,6 +27,7 @@ import { WorkflowRunner } from '../workflow/workflow-runner.service';
     WorkflowRunner,
     WorkflowProcessor,
     MailerService,
+    CallbackTransport,
     DeliveryService,
     DeliveryProcessor,
     SweeperService,

@@ -146,6 +146,11 @@ export class WorkflowRunner {
     }
     if (state.outcome === 'auto_send' || state.outcome === 'approved') {
       const outbound = await this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId } });
+      if (!outbound && (await this.takesNoReply(runId))) {
+        // Reply channel "none": the answer is kept on the run and its decision; there is nowhere to post it.
+        await this.runs.transition(this.dataSource.manager, runId, 'sent');
+        return state.outcome;
+      }
       if (!outbound) throw new Error(`run ${runId} ended with ${state.outcome} but has no outbox row`);
       if (outbound.status === 'pending') {
         await this.runs.transition(this.dataSource.manager, runId, 'sending');
@@ -154,6 +159,12 @@ export class WorkflowRunner {
       return state.outcome;
     }
     throw new Error(`run ${runId} ended without an outcome`);
+  }
+
+  private async takesNoReply(runId: string): Promise<boolean> {
+    const run = await this.dataSource.getRepository(WorkflowRunEntity).findOneOrFail({ where: { id: runId } });
+    const event = await this.dataSource.getRepository(InboundEventEntity).findOneOrFail({ where: { id: run.eventId } });
+    return event.replyChannel?.channel === 'none';
   }
 
   private async saveProgress(runId: string, state: TriageState): Promise<void> {

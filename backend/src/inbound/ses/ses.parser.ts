@@ -22,7 +22,13 @@ export async function parseSesNotification(message: string): Promise<{ email: Pa
   }
   const notification = parseOrBadRequest(SesNotificationSchema, json, 'SES notification');
   if (notification.content === undefined) {
-    throw new BadRequestException('the SES notification carries no content; use an SNS action, not S3');
+    // An S3 action only points at an object in a bucket; reading buckets would need AWS credentials we do not hold.
+    const action = notification.receipt.action.type;
+    throw new BadRequestException(
+      `this SES notification comes from a receipt rule's ${action} action and carries no message content; ` +
+        'Handoff needs an SNS action (encoding UTF-8 or Base64), which publishes the whole message as "content". ' +
+        'Nothing was stored.',
+    );
   }
   const raw = Buffer.from(notification.content, notification.receipt.action.encoding === 'BASE64' ? 'base64' : 'utf8');
   return { email: await emailFromMime(raw), sesMessageId: notification.mail.messageId };
