@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-import { OutboundMessageEntity } from './outbound-message.entity';
+import { OutboundMessageEntity, type OutboundKind } from './outbound-message.entity';
 import { mailDomain, replyMessageId, replySubject, threadingHeaders } from './threading';
 
 /**
@@ -28,7 +28,16 @@ export class OutboxService implements ReplyOutbox {
   }
 
   /** Writes the outbox row inside the caller's transaction; returns its id, new or existing. */
-  async requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string> {
+  requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string> {
+    return this.requestIn(manager, intent, 'reply');
+  }
+
+  /** The deadline's holding reply: its own row (and Message-ID), so the real reply can still follow. */
+  requestHoldingReplyIn(manager: EntityManager, runId: string, text: string): Promise<string> {
+    return this.requestIn(manager, { runId, text, approvedBy: 'system' }, 'holding');
+  }
+
+  private async requestIn(manager: EntityManager, intent: ReplyIntent, kind: OutboundKind): Promise<string> {
     const run = await manager.findOneOrFail(WorkflowRunEntity, { where: { id: intent.runId } });
     const event = await manager.findOneOrFail(InboundEventEntity, { where: { id: run.eventId } });
     const id = randomUUID();
@@ -40,8 +49,9 @@ export class OutboxService implements ReplyOutbox {
       .values({
         id,
         runId: run.id,
+        kind,
         channel: 'email',
-        messageId: replyMessageId(run.id, mailDomain(this.config.MAIL_FROM)),
+        messageId: replyMessageId(kind === 'reply' ? run.id : `${kind}-${run.id}`, mailDomain(this.config.MAIL_FROM)),
         toAddress: event.fromAddress,
         subject: replySubject(event.subject),
         body: intent.text,
@@ -55,11 +65,11 @@ export class OutboxService implements ReplyOutbox {
       .returning(['id'])
       .execute();
     if (inserted.raw.length === 0) {
-      return (await manager.findOneOrFail(OutboundMessageEntity, { where: { runId: run.id } })).id;
+      return (await manager.findOneOrFail(OutboundMessageEntity, { where: { runId: run.id, kind } })).id;
     }
     await this.audit.record(manager, {
       actor: intent.approvedBy,
-      action: 'reply.requested',
+      action: kind === 'reply' ? 'reply.requested' : 'reply.holding_requested',
       entityType: 'outbound',
       entityId: id,
       data: { runId: run.id },

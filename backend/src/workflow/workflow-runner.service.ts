@@ -145,7 +145,9 @@ export class WorkflowRunner {
       return 'rejected';
     }
     if (state.outcome === 'auto_send' || state.outcome === 'approved') {
-      const outbound = await this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId } });
+      const outbound = await this.dataSource
+        .getRepository(OutboundMessageEntity)
+        .findOne({ where: { runId, kind: 'reply' } });
       if (!outbound) throw new Error(`run ${runId} ended with ${state.outcome} but has no outbox row`);
       if (outbound.status === 'pending') {
         await this.runs.transition(this.dataSource.manager, runId, 'sending');
