@@ -6,7 +6,7 @@ import { complaintEmail, orderStatusEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
 import { WorkerProcess } from './support/worker-process';
 
-const EVENTS = Number(process.env.CHAOS_EVENTS ?? 150);
+const EVENTS = Number(process.env.CHAOS_EVENTS ?? 300);
 const CHAOS_MS = 20_000;
 const WORKERS = 3;
 
