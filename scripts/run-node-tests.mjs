@@ -2,11 +2,14 @@
 // Runs node:test over compiled test files below the given folders.
 // Usage: node run-node-tests.mjs <dir> [<dir> ...]   (env TEST_FILTER narrows by path substring)
 // Node 20's --test does not expand globs, so we find the files ourselves.
-import { readdirSync, statSync } from 'node:fs';
+// Files named *.exclusive.test.js disturb shared servers (they restart Redis and
+// PostgreSQL), so they run one at a time after all the others have finished.
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const TEST_FILE = /\.(spec|test)\.js$/;
+const EXCLUSIVE_FILE = /\.exclusive\.test\.js$/;
 
 function findTests(dir) {
   const found = [];
@@ -30,13 +33,31 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
-if (process.env.TEST_TAP_FILE) {
-  reporters.push('--test-reporter=tap', `--test-reporter-destination=${process.env.TEST_TAP_FILE}`);
+/** Runs one node:test process; its TAP summary goes to `tapFile` when one is asked for. */
+function run(group, concurrency, tapFile) {
+  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+  if (tapFile) reporters.push('--test-reporter=tap', `--test-reporter-destination=${tapFile}`);
+  const result = spawnSync(
+    process.execPath,
+    ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...group],
+    { stdio: 'inherit' },
+  );
+  return result.status ?? 1;
 }
-const result = spawnSync(
-  process.execPath,
-  ['--enable-source-maps', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 1}`, ...reporters, ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+const shared = files.filter((file) => !EXCLUSIVE_FILE.test(file));
+const exclusive = files.filter((file) => EXCLUSIVE_FILE.test(file));
+const tapFile = process.env.TEST_TAP_FILE;
+let status = shared.length ? run(shared, process.env.TEST_CONCURRENCY ?? 1, tapFile) : 0;
+if (exclusive.length) {
+  console.log(`\n[handoff] ${exclusive.length} exclusive test file(s), run alone`);
+  // A second TAP stream is appended, so the caller sums every "# pass N" / "# fail N" it finds.
+  const exclusiveTap = tapFile && `${tapFile}.exclusive`;
+  const exclusiveStatus = run(exclusive, 1, exclusiveTap);
+  if (exclusiveTap && existsSync(exclusiveTap)) {
+    appendFileSync(tapFile, readFileSync(exclusiveTap));
+    rmSync(exclusiveTap);
+  }
+  status ||= exclusiveStatus;
+}
+process.exit(status);

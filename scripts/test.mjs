@@ -37,7 +37,9 @@ for (const suite of SUITES.filter((suite) => !only || suite.name === only)) {
     env: { ...process.env, TEST_TAP_FILE: tapFile },
   });
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-  const count = (label) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  // The runner may append several TAP summaries (exclusive files run in a second pass): add them up.
+  const count = (label) =>
+    [...tap.matchAll(new RegExp(`^# ${label} (\\d+)$`, 'gm'))].reduce((sum, match) => sum + Number(match[1]), 0);
   passed += count('pass');
   failed += count('fail');
   // A runner that died without a summary must not look green.

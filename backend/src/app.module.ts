@@ -2,6 +2,7 @@ import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import type { Clock } from './common/clock';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.schema';
@@ -23,7 +24,7 @@ import { WorkerModule } from './worker/worker.module';
 /** The same modules serve both roles; the worker role adds the queue processors. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, tracing: Tracing): DynamicModule {
+  static register(config: AppConfig, tracing: Tracing, clock?: Clock): DynamicModule {
     const domain: Type[] = [
       AuditModule,
       QueueModule,
@@ -40,7 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.register(config),
+        ConfigModule.register(config, clock),
         DatabaseModule,
         AuthModule,
         ObservabilityModule.register(tracing),

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, raw } from 'express';
+import type { Clock } from './common/clock';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config.schema';
 import { createLogger, PinoNestLogger } from './observability/logger';
@@ -37,6 +38,8 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** Replaces the tracer provider built from the OTEL_* settings; tests pass one with an in-memory exporter. */
   tracerProvider?: TracerProvider;
+  /** The time review deadlines and retention read (default: the system clock); tests pass one they advance. */
+  clock?: Clock;
 }
 
 function buildLogger(config: AppConfig, options: StartOptions): LoggerService {
@@ -62,7 +65,7 @@ function describeApi(app: NestExpressApplication): void {
 export async function startService(config: AppConfig, options: StartOptions = {}): Promise<RunningService> {
   // A provider we built is ours to flush and shut down; an injected one belongs to the caller.
   const ownProvider = options.tracerProvider ? undefined : tracerProviderFromConfig(config);
-  const module = AppModule.register(config, new Tracing(options.tracerProvider ?? ownProvider));
+  const module = AppModule.register(config, new Tracing(options.tracerProvider ?? ownProvider), options.clock);
   const logger = buildLogger(config, options);
   const close = (app: INestApplicationContext) => async () => {
     await app.close();

@@ -5,8 +5,9 @@ import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
 import { WorkerProcess } from './support/worker-process';
+import { FINAL_RUN_STATUSES } from '../src/runs/workflow-run.entity';
 
-const EVENTS = Number(process.env.CHAOS_EVENTS ?? 150);
+const EVENTS = Number(process.env.CHAOS_EVENTS ?? 300);
 const CHAOS_MS = 20_000;
 const WORKERS = 3;
 
@@ -80,9 +81,9 @@ test(
       await sleep(500);
       open = Number(
         (
-          await world.query<{ count: string }>(
-            `SELECT count(*) FROM workflow_runs WHERE status NOT IN ('sent', 'rejected', 'ignored', 'failed')`,
-          )
+          await world.query<{ count: string }>(`SELECT count(*) FROM workflow_runs WHERE NOT (status = ANY($1))`, [
+            FINAL_RUN_STATUSES,
+          ])
         )[0]!.count,
       );
     } while (open > 0 && Date.now() < deadline);

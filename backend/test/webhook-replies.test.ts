@@ -146,9 +146,9 @@ describe('answers to webhook events go back to the source', () => {
     assert.equal(receiver.callbacksFor(ticket.webhookId).length, 1);
   });
 
-  test('reply channel "none": the run finishes with no reply row, no callback and no email', async () => {
+  test('reply channel "none": the run ends answered, with no reply row, no callback and no email', async () => {
     const ticket = await postTicket(orderStatusEmail({ from: { address: 'quiet@helpdesk.example' } }), 'quiet');
-    const run = await api.waitForRun(ticket.runId, ['sent']);
+    const run = await api.waitForRun(ticket.runId, ['answered']);
     assert.equal(run.reply, null);
     assert.equal(await outboundOf(ticket.runId), undefined);
     assert.equal(receiver.callbacksFor(ticket.webhookId).length, 0);

@@ -3,6 +3,7 @@ import { ReviewUi1795275832631 } from './1795275832631-ReviewUi';
 import { InboundChannels1795276009395 } from './1795276009395-InboundChannels';
 import { LlmCalls1795276044351 } from './1795276044351-LlmCalls';
 import { RunTraceParent1795280473753 } from './1795280473753-RunTraceParent';
+import { ReviewDeadlinesRetention1795284866775 } from './1795284866775-ReviewDeadlinesRetention';
 import { ReplyChannels1795285555321 } from './1795285555321-ReplyChannels';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   InboundChannels1795276009395,
   LlmCalls1795276044351,
   RunTraceParent1795280473753,
+  ReviewDeadlinesRetention1795284866775,
   ReplyChannels1795285555321,
 ];

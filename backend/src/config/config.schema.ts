@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createTriagePolicy, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
+import { createTriagePolicy, DeadlineActionSchema, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
 import { WebhookSourcesSchema } from '../webhooks/webhook-sources';
 
 const csv = z.string().transform((value) =>
@@ -28,6 +28,16 @@ const url = (protocols: string[]) =>
   });
 
 export const DatabaseUrlSchema = url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/handoff');
+
+/** One category's review deadline; unset fields fall back to REVIEW_DUE_MINUTES and friends. */
+export const ReviewDeadlineSchema = z
+  .object({
+    dueMinutes: z.number().int().positive().optional(),
+    /** 0 sends no reminder. */
+    reminderMinutesBefore: z.number().int().min(0).optional(),
+    action: DeadlineActionSchema.optional(),
+  })
+  .strict();
 
 /** Every setting the service reads, validated once at boot. Documented in README and .env.example. */
 export const EnvSchema = z
@@ -78,6 +88,31 @@ export const EnvSchema = z
       .int()
       .positive()
       .default(24 * 60),
+    /** How long before the due time the reminder goes out; 0 sends none. */
+    REVIEW_REMINDER_MINUTES_BEFORE: z.coerce.number().int().min(0).default(60),
+    REVIEW_DEADLINE_ACTION: DeadlineActionSchema.default('escalate'),
+    /** Per-category overrides keyed by taxonomy category, e.g. {"legal":{"dueMinutes":240,"action":"escalate"}}. */
+    REVIEW_DEADLINES: json(z.record(z.string(), ReviewDeadlineSchema)).default({}),
+    /** The text the `holding_reply` deadline action sends. */
+    REVIEW_HOLDING_REPLY: z
+      .string()
+      .min(1)
+      .default('Thank you for your message. We are looking into it and will get back to you as soon as we can.'),
+    /** Checkpoints of runs that ended (sent, rejected, ignored, timed out) are deleted after this many hours. */
+    CHECKPOINT_RETENTION_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(7 * 24),
+    /** Failed runs can be replayed from their checkpoint, so theirs are kept longer. */
+    FAILED_CHECKPOINT_RETENTION_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(30 * 24),
+    RETENTION_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(60 * 60_000),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -140,6 +175,11 @@ export const EnvSchema = z
     }
     if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_PROVIDER=openai' });
+    }
+    const categories = new Set(env.TAXONOMY.map((category) => category.key));
+    for (const category of Object.keys(env.REVIEW_DEADLINES)) {
+      if (category !== 'default' && !categories.has(category))
+        ctx.addIssue({ code: 'custom', path: ['REVIEW_DEADLINES'], message: `"${category}": not a taxonomy category` });
     }
     // The policy checks that thresholds and always-review name categories of the taxonomy.
     try {

@@ -37,7 +37,7 @@ export class DeadLettersService {
       `SELECT r.id, r.event_id, e.from_address, e.subject, r.error, r.failed_step, r.finished_at, o.status AS reply_status
          FROM workflow_runs r
          JOIN inbound_events e ON e.id = r.event_id
-         LEFT JOIN outbound_messages o ON o.run_id = r.id
+         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
         WHERE r.status = 'failed' AND ($1::timestamptz IS NULL OR r.finished_at < $1)
         ORDER BY r.finished_at DESC
         LIMIT $2`,
@@ -71,7 +71,10 @@ export class DeadLettersService {
         .getOne();
       if (!run) throw new NotFoundException(`run ${runId} not found`);
       if (run.status !== 'failed') throw new ConflictException(`run ${runId} is ${run.status}, not failed`);
-      const reply = await manager.findOne(OutboundMessageEntity, { where: { runId } });
+      if (run.checkpointsPrunedAt) {
+        throw new UnprocessableEntityException('the run is past its replay window: its checkpoints were pruned');
+      }
+      const reply = await manager.findOne(OutboundMessageEntity, { where: { runId, kind: 'reply' } });
       if (reply && reply.status !== 'failed') {
         throw new UnprocessableEntityException(
           reply.status === 'uncertain'

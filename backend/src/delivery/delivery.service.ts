@@ -91,9 +91,11 @@ export class DeliveryService {
           { id: row.id },
           { status: 'uncertain', lastError: 'sender stopped during the send; not resent' },
         );
-        await this.runs.transition(manager, row.runId, 'failed', {
-          error: 'reply delivery outcome unknown after a crash; not resent',
-        });
+        // A holding reply's fate does not decide the run's; its review stays open.
+        if (row.kind === 'reply')
+          await this.runs.transition(manager, row.runId, 'failed', {
+            error: 'reply delivery outcome unknown after a crash; not resent',
+          });
         await this.audit.record(manager, {
           actor: 'system',
           action: 'reply.uncertain',
@@ -124,12 +126,13 @@ export class DeliveryService {
         { id: row.id },
         status === 'sent' ? { status, sentAt: new Date(), lastError: null } : { status, lastError: error ?? null },
       );
-      await this.runs.transition(
-        manager,
-        row.runId,
-        status,
-        status === 'failed' ? { error: `reply not delivered: ${error}`, failedStep: 'delivery' } : {},
-      );
+      if (row.kind === 'reply')
+        await this.runs.transition(
+          manager,
+          row.runId,
+          status,
+          status === 'failed' ? { error: `reply not delivered: ${error}`, failedStep: 'delivery' } : {},
+        );
       await this.audit.record(manager, {
         actor: 'system',
         action: status === 'sent' ? 'reply.sent' : 'reply.failed',

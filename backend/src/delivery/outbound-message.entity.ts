@@ -21,16 +21,23 @@ export type ReplyTarget = {
   webhookId: string;
 };
 
-/** The outbox: one reply per run, sent by the delivery job, never by a graph node. */
+/** reply: the answer (at most one per run) · holding: the deadline's holding reply (at most one per run). */
+export type OutboundKind = 'reply' | 'holding';
+
+/** The outbox: one message per run and kind, sent by the delivery job, never by a graph node. */
 @Entity({ name: 'outbound_messages' })
 @Index('ix_outbound_messages_status_next', ['status', 'nextAttemptAt'])
+@Index('uq_outbound_messages_run_kind', ['runId', 'kind'], { unique: true })
 export class OutboundMessageEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Index('uq_outbound_messages_run', { unique: true })
   @Column({ name: 'run_id', type: 'uuid' })
   runId: string;
+
+  /** Only a `reply` finishes the run; a `holding` reply leaves its review pending. */
+  @Column({ type: 'varchar', length: 16, default: 'reply' })
+  kind: OutboundKind;
 
   @ManyToOne(() => WorkflowRunEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'run_id', foreignKeyConstraintName: 'fk_outbound_messages_run' })

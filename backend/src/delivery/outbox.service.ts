@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-import { OutboundMessageEntity } from './outbound-message.entity';
+import { OutboundMessageEntity, type OutboundKind } from './outbound-message.entity';
 import { callbackWebhookId, mailDomain, replyMessageId, replySubject, threadingHeaders } from './threading';
 
 type Addressing = Pick<
@@ -36,10 +36,22 @@ export class OutboxService implements ReplyOutbox {
    * Writes the outbox row inside the caller's transaction; returns its id, new or existing,
    * or null when the event's source takes no answer (reply channel "none").
    */
-  async requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string | null> {
+  requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string | null> {
+    return this.requestIn(manager, intent, 'reply');
+  }
+
+  /**
+   * The deadline's holding reply: its own row (and Message-ID), so the real reply can still follow.
+   * Only customers who wrote by email get one; a webhook source is answered once, with the real answer.
+   */
+  requestHoldingReplyIn(manager: EntityManager, runId: string, text: string): Promise<string | null> {
+    return this.requestIn(manager, { runId, text, approvedBy: 'system' }, 'holding');
+  }
+
+  private async requestIn(manager: EntityManager, intent: ReplyIntent, kind: OutboundKind): Promise<string | null> {
     const run = await manager.findOneOrFail(WorkflowRunEntity, { where: { id: intent.runId } });
     const event = await manager.findOneOrFail(InboundEventEntity, { where: { id: run.eventId } });
-    const addressing = this.addressing(run, event);
+    const addressing = this.addressing(run, event, kind);
     if (!addressing) return null;
     const id = randomUUID();
     const inserted = await manager
@@ -49,6 +61,7 @@ export class OutboxService implements ReplyOutbox {
       .values({
         id,
         runId: run.id,
+        kind,
         ...addressing,
         subject: replySubject(event.subject),
         body: intent.text,
@@ -60,11 +73,11 @@ export class OutboxService implements ReplyOutbox {
       .returning(['id'])
       .execute();
     if (inserted.raw.length === 0) {
-      return (await manager.findOneOrFail(OutboundMessageEntity, { where: { runId: run.id } })).id;
+      return (await manager.findOneOrFail(OutboundMessageEntity, { where: { runId: run.id, kind } })).id;
     }
     await this.audit.record(manager, {
       actor: intent.approvedBy,
-      action: 'reply.requested',
+      action: kind === 'reply' ? 'reply.requested' : 'reply.holding_requested',
       entityType: 'outbound',
       entityId: id,
       data: { runId: run.id, channel: addressing.channel },
@@ -73,17 +86,18 @@ export class OutboxService implements ReplyOutbox {
   }
 
   /** Email replies go to the sender in-thread; webhook events answer on their source's reply channel, never by email. */
-  private addressing(run: WorkflowRunEntity, event: InboundEventEntity): Addressing | null {
+  private addressing(run: WorkflowRunEntity, event: InboundEventEntity, kind: OutboundKind): Addressing | null {
     const channel = event.replyChannel;
     if (!channel) {
       return {
         channel: 'email',
-        messageId: replyMessageId(run.id, mailDomain(this.config.MAIL_FROM)),
+        messageId: replyMessageId(kind === 'reply' ? run.id : `${kind}-${run.id}`, mailDomain(this.config.MAIL_FROM)),
         toAddress: event.fromAddress,
         target: null,
         ...threadingHeaders(event),
       };
     }
+    if (kind === 'holding') return null;
     switch (channel.channel) {
       case 'none':
         return null;

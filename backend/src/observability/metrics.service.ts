@@ -7,7 +7,7 @@ import { QUEUES } from '../queue/jobs';
 import type { RunStatus } from '../runs/workflow-run.entity';
 
 /** How a run ended, as operators count it. */
-export type RunOutcome = 'auto_sent' | 'reviewed_sent' | 'rejected' | 'ignored' | 'failed';
+export type RunOutcome = 'auto_sent' | 'reviewed_sent' | 'answered' | 'rejected' | 'ignored' | 'failed' | 'timed_out';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
@@ -86,6 +86,17 @@ export class MetricsService {
     help: 'Time from a review being opened to its decision, by action',
     labelNames: ['action'] as const,
     buckets: HUMAN_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly reviewReminders = new Counter({
+    name: 'handoff_review_reminders_total',
+    help: 'Review reminders fired at their threshold before the due time',
+    registers: [this.registry],
+  });
+  readonly reviewDeadlineActions = new Counter({
+    name: 'handoff_review_deadline_actions_total',
+    help: 'Default actions taken on reviews still pending at their due time, by action',
+    labelNames: ['action'] as const,
     registers: [this.registry],
   });
   readonly deliveries = new Counter({

@@ -53,7 +53,7 @@ export class RunTimelineService {
       this.dataSource.getRepository(RunStepEntity).find({ where: { runId }, order: { startedAt: 'ASC', id: 'ASC' } }),
       this.dataSource.getRepository(LlmCallEntity).find({ where: { runId }, order: { startedAt: 'ASC', id: 'ASC' } }),
       this.dataSource.getRepository(ReviewTaskEntity).findOne({ where: { runId } }),
-      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId } }),
+      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId, kind: 'reply' } }),
     ]);
     const decisions = task
       ? await this.dataSource

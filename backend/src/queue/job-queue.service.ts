@@ -32,6 +32,14 @@ export class JobQueueService {
     );
   }
 
+  /** Whether any of these jobs is in the queue (waiting, delayed, active or retrying); throws when Redis is down. */
+  async anyQueued(queueName: string, jobIds: string[]): Promise<boolean> {
+    const queue = this.queues[queueName];
+    if (!queue) throw new Error(`no queue registered for ${queueName}`);
+    for (const jobId of jobIds) if (await queue.getJob(jobId)) return true;
+    return false;
+  }
+
   private async add<J extends JobDefinition>(job: J, payload: JobPayload<J>, delayMs: number): Promise<boolean> {
     const data = job.schema.parse(payload);
     const queue = this.queues[job.queue];

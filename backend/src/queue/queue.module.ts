@@ -17,6 +17,8 @@ const DEFAULT_JOB_OPTIONS = {
   removeOnFail: true,
 };
 
+const EVENT_STREAM_MAX_LEN = 1_000;
+
 @Module({
   imports: [
     BullModule.forRootAsync({
@@ -27,7 +29,11 @@ const DEFAULT_JOB_OPTIONS = {
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.workflow }, { name: QUEUES.delivery }),
+    // Bounded event streams: BullMQ trims each queue's event log to about this many entries.
+    BullModule.registerQueue(
+      { name: QUEUES.workflow, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
+      { name: QUEUES.delivery, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
+    ),
   ],
   providers: [JobQueueService],
   exports: [JobQueueService, BullModule],

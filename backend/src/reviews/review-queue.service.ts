@@ -27,6 +27,7 @@ interface QueueRow extends ClaimRow {
   confidence: number;
   created_at: Date;
   due_at: Date;
+  escalated_at: Date | null;
   sort_key: string;
 }
 
@@ -63,6 +64,7 @@ export class ReviewQueueService {
 
   private filters(query: QueueQuery, params: Params): string[] {
     const where = [`t.status = ${params.add(query.status)}`];
+    if (query.escalated) where.push(`t.escalated_at IS ${query.escalated === 'true' ? 'NOT ' : ''}NULL`);
     if (query.channel) where.push(`t.channel = ${params.add(query.channel)}`);
     if (query.assignee === 'unassigned') {
       // claimed_until is set and cleared with claimed_by; testing it alone keeps counts index-only.
@@ -96,7 +98,7 @@ export class ReviewQueueService {
     // The sort key goes into the cursor as text: Postgres keeps microseconds that a JS Date would lose.
     const rows: QueueRow[] = await this.dataSource.query(
       `SELECT t.id, t.run_id, t.status, t.round, t.from_address, t.subject, t.category, t.channel, t.confidence,
-              t.created_at, t.due_at, ${column}::text AS sort_key, ${CLAIM_SELECT}
+              t.created_at, t.due_at, t.escalated_at, ${column}::text AS sort_key, ${CLAIM_SELECT}
        FROM review_tasks t ${CLAIM_JOIN}
        WHERE ${where.join(' AND ')}
        ORDER BY ${column} ${direction}, t.id ${direction}
@@ -134,6 +136,7 @@ function toQueueItem(row: QueueRow): QueueItem {
     confidence: row.confidence,
     createdAt: row.created_at.toISOString(),
     dueAt: row.due_at.toISOString(),
+    escalatedAt: row.escalated_at?.toISOString() ?? null,
     claim: claimOf(row),
   };
 }

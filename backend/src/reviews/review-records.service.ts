@@ -49,7 +49,7 @@ export class ReviewRecordsService {
     const [event, decisions, reply, [claimRow]] = await Promise.all([
       this.dataSource.getRepository(InboundEventEntity).findOneOrFail({ where: { id: run.eventId } }),
       this.dataSource.getRepository(ReviewDecisionEntity).find({ where: { taskId: task.id }, order: { round: 'ASC' } }),
-      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId: run.id } }),
+      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId: run.id, kind: 'reply' } }),
       this.dataSource.query(`SELECT ${CLAIM_SELECT} FROM review_tasks t ${CLAIM_JOIN} WHERE t.id = $1`, [
         reviewId,
       ]) as Promise<ClaimRow[]>,
@@ -118,7 +118,7 @@ export class ReviewRecordsService {
   async audit(reviewId: string) {
     const [ids] = (await this.dataSource.query(
       `SELECT t.id AS review, r.id AS run, r.event_id AS event, o.id AS outbound
-       FROM review_tasks t JOIN workflow_runs r ON r.id = t.run_id LEFT JOIN outbound_messages o ON o.run_id = r.id
+       FROM review_tasks t JOIN workflow_runs r ON r.id = t.run_id LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
        WHERE t.id = $1`,
       [reviewId],
     )) as { review: string; run: string; event: string; outbound: string | null }[];
@@ -148,7 +148,7 @@ export class ReviewRecordsService {
               t.id AS "reviewId", t.run_id AS "runId", t.subject, t.from_address AS "from", t.category,
               o.status AS "replyStatus", o.sent_at AS "replySentAt", o.body AS "replyBody"
        FROM review_decisions d JOIN review_tasks t ON t.id = d.task_id
-       LEFT JOIN outbound_messages o ON o.run_id = t.run_id
+       LEFT JOIN outbound_messages o ON o.run_id = t.run_id AND o.kind = 'reply'
        ${after} ORDER BY d.decided_at DESC, d.id DESC LIMIT $1`,
       params,
     );

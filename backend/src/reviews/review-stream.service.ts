@@ -30,8 +30,14 @@ export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async publish(manager: EntityManager, type: ReviewStreamEvent['type'], reviewId: string): Promise<void> {
-    const event: ReviewStreamEvent = { type, reviewId, at: new Date().toISOString() };
+  async publish(
+    manager: EntityManager,
+    type: ReviewStreamEvent['type'],
+    reviewId: string,
+    details: Pick<ReviewStreamEvent, 'deadlineAction'> & { at?: Date } = {},
+  ): Promise<void> {
+    const { at = new Date(), ...rest } = details;
+    const event: ReviewStreamEvent = { type, reviewId, at: at.toISOString(), ...rest };
     await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
   }
 

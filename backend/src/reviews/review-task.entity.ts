@@ -9,12 +9,15 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import type { ReviewRequest } from '@handoff/graphs/contracts';
+import type { DeadlineAction, ReviewRequest } from '@handoff/graphs/contracts';
 import { ReviewerEntity } from '../auth/reviewer.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
 
-/** pending: waiting for a person · redrafting: a redraft was asked for · decided: final decision made. */
-export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided';
+/**
+ * pending: waiting for a person · redrafting: a redraft was asked for · decided: final decision made ·
+ * timed_out: closed by its deadline's `close` action (final, nothing sent).
+ */
+export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided' | 'timed_out';
 
 /**
  * The human half of a run: one per run, reused across redraft rounds. Sender,
@@ -28,6 +31,9 @@ export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided';
 @Index('ix_review_tasks_status_confidence', ['status', 'confidence', 'id'])
 @Index('ix_review_tasks_status_category', ['status', 'category', 'claimedUntil'])
 @Index('ix_review_tasks_search', { synchronize: false })
+// The deadline sweeps read only pending tasks whose timer has not fired yet.
+@Index('ix_review_tasks_remind_pending', ['remindAt'], { where: `status = 'pending' AND reminded_at IS NULL` })
+@Index('ix_review_tasks_due_pending', ['dueAt'], { where: `status = 'pending' AND deadline_action_taken_at IS NULL` })
 export class ReviewTaskEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -53,6 +59,26 @@ export class ReviewTaskEntity {
 
   @Column({ name: 'due_at', type: 'timestamptz' })
   dueAt: Date;
+
+  /** When the reminder is due (due_at minus the category's threshold); null: no reminder. */
+  @Column({ name: 'remind_at', type: 'timestamptz', nullable: true })
+  remindAt: Date | null;
+
+  /** Set once, when the reminder fired (a `review.reminder` stream event went out with it). */
+  @Column({ name: 'reminded_at', type: 'timestamptz', nullable: true })
+  remindedAt: Date | null;
+
+  /** The category's default action at due_at, fixed when the review opened. */
+  @Column({ name: 'deadline_action', type: 'varchar', length: 16, default: 'escalate' })
+  deadlineAction: DeadlineAction;
+
+  /** Set once, when deadline_action was taken (a `review.overdue` stream event went out with it). */
+  @Column({ name: 'deadline_action_taken_at', type: 'timestamptz', nullable: true })
+  deadlineActionTakenAt: Date | null;
+
+  /** Set when the review was escalated to the admin queue; it stays pending. */
+  @Column({ name: 'escalated_at', type: 'timestamptz', nullable: true })
+  escalatedAt: Date | null;
 
   @Column({ name: 'from_address', type: 'varchar', length: 320 })
   fromAddress: string;

@@ -30,7 +30,8 @@ export class ReviewsController {
 
   @Get()
   @ApiOperation({
-    summary: 'The queue: status, sort=due|age|confidence, order, category, channel, assignee, q, limit, cursor',
+    summary:
+      'The queue: status, sort=due|age|confidence, order, category, channel, assignee, q, escalated, limit, cursor',
   })
   list(@Query() query: unknown) {
     return this.queue.list(parseOrBadRequest(QueueQuerySchema, query, 'query'));
@@ -38,7 +39,10 @@ export class ReviewsController {
 
   // Declared before :id so "stream" is not taken for an id.
   @Get('stream')
-  @ApiOperation({ summary: 'Server-sent events: review.opened, review.decided, review.claimed, review.released' })
+  @ApiOperation({
+    summary:
+      'Server-sent events: review.opened, review.decided, review.claimed, review.released, review.reminder, review.overdue',
+  })
   events(@Req() request: Request, @Res() response: Response): void {
     let unsubscribe = () => {};
     const stream = openEventStream(request, response, () => unsubscribe());

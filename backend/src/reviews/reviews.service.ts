@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { REVIEWER_NOTE_MARKER } from '@handoff/graphs';
 import type { DecisionInput, DecisionSurface, ReviewRequest } from '@handoff/graphs/contracts';
 import { AuditService } from '../audit/audit.service';
+import { CLOCK, type Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { OutboxService } from '../delivery/outbox.service';
@@ -15,6 +16,7 @@ import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs';
 import { RunsService } from '../runs/runs.service';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { reviewDeadline } from './review-deadline';
 import { ReviewDecisionEntity } from './review-decision.entity';
 import { ReviewStreamService } from './review-stream.service';
 import { ReviewTaskEntity } from './review-task.entity';
@@ -38,6 +40,7 @@ export class ReviewsService {
     private readonly audit: AuditService,
     private readonly stream: ReviewStreamService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
   ) {}
@@ -48,12 +51,14 @@ export class ReviewsService {
    */
   async recordInterrupt(request: ReviewRequest): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const dueAt = new Date(Date.now() + this.config.REVIEW_DUE_MINUTES * 60_000);
-      // Every inbound event is an email today, hence the channel.
+      const deadline = reviewDeadline(this.config, request.classification.category, this.clock.now());
+      // Every inbound event is an email today, hence the channel. A new round keeps the first round's
+      // deadline: the customer has been waiting since the review opened.
       const result = await manager.query(
         `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, version,
-                                   from_address, subject, category, channel, confidence)
-         SELECT $1, $2, 'pending', $3, $4, $5, 1, e.from_address, e.subject, $6, 'email', $7
+                                   from_address, subject, category, channel, confidence,
+                                   remind_at, deadline_action)
+         SELECT $1, $2, 'pending', $3, $4, $5, 1, e.from_address, e.subject, $6, 'email', $7, $8, $9
          FROM workflow_runs r JOIN inbound_events e ON e.id = r.event_id WHERE r.id = $2
          ON CONFLICT (run_id) DO UPDATE
            SET status = 'pending', round = EXCLUDED.round, request = EXCLUDED.request,
@@ -67,9 +72,11 @@ export class ReviewsService {
           request.runId,
           request.round,
           JSON.stringify(request),
-          dueAt,
+          deadline.dueAt,
           request.classification.category,
           request.confidence,
+          deadline.remindAt,
+          deadline.action,
         ],
       );
       await this.runs.transition(manager, request.runId, 'awaiting_review');

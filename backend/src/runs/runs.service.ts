@@ -55,7 +55,8 @@ export class RunsService {
   }
 
   private async countFinished(manager: EntityManager, runId: string, status: RunStatus): Promise<void> {
-    const reply = status === 'sent' ? await manager.findOne(OutboundMessageEntity, { where: { runId } }) : null;
+    const reply =
+      status === 'sent' ? await manager.findOne(OutboundMessageEntity, { where: { runId, kind: 'reply' } }) : null;
     this.metrics.runsFinished.inc({ outcome: MetricsService.outcomeOf(status, reply?.approvedBy) });
   }
 
@@ -70,7 +71,7 @@ export class RunsService {
       this.dataSource.getRepository(InboundEventEntity).findOneOrFail({ where: { id: run.eventId } }),
       this.dataSource.getRepository(RunStepEntity).find({ where: { runId }, order: { startedAt: 'ASC', id: 'ASC' } }),
       this.dataSource.getRepository(ReviewTaskEntity).findOne({ where: { runId } }),
-      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId } }),
+      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId, kind: 'reply' } }),
     ]);
     return {
       id: run.id,

@@ -17,16 +17,33 @@ export const RUN_STATUSES = [
   'awaiting_review',
   'sending',
   'sent',
+  'answered',
   'rejected',
   'ignored',
   'failed',
+  'timed_out',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['sent', 'rejected', 'ignored', 'failed'];
+/**
+ * answered: approved, but its source takes no reply (a webhook with reply channel "none"), so nothing was sent ·
+ * timed_out: its review was closed by the deadline's `close` action.
+ */
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
+  'sent',
+  'answered',
+  'rejected',
+  'ignored',
+  'failed',
+  'timed_out',
+];
 
 /** One execution of a workflow graph for one event; thread_id of its checkpoints is this id. */
 @Entity({ name: 'workflow_runs' })
 @Index('ix_workflow_runs_status_updated', ['status', 'updatedAt'])
+// Retention reads finished runs whose checkpoints are still there.
+@Index('ix_workflow_runs_unpruned', ['finishedAt'], {
+  where: 'checkpoints_pruned_at IS NULL AND finished_at IS NOT NULL',
+})
 export class WorkflowRunEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -88,4 +105,8 @@ export class WorkflowRunEntity {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  /** When retention deleted this run's LangGraph checkpoints; the run can no longer be replayed. */
+  @Column({ name: 'checkpoints_pruned_at', type: 'timestamptz', nullable: true })
+  checkpointsPrunedAt: Date | null;
 }

@@ -32,7 +32,7 @@ export class StatsService {
                 t.created_at AS opened_at, o.approved_by
          FROM workflow_runs r
          LEFT JOIN review_tasks t ON t.run_id = r.id
-         LEFT JOIN outbound_messages o ON o.run_id = r.id
+         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
          WHERE r.created_at >= $1 AND r.created_at < $2 AND r.status <> 'ignored'
        ), final AS (
          SELECT DISTINCT ON (d.task_id) d.task_id, d.action, d.decided_at

@@ -8,6 +8,7 @@ import { MailerService } from '../delivery/mailer.service';
 import { EventsModule } from '../events/events.module';
 import { InboundWorkerModule } from '../inbound/inbound-worker.module';
 import { QueueModule } from '../queue/queue.module';
+import { RetentionModule } from '../retention/retention.module';
 import { ReviewsModule } from '../reviews/reviews.module';
 import { RunsModule } from '../runs/runs.module';
 import { SweeperService } from '../workflow/sweeper.service';
@@ -20,7 +21,7 @@ import { WorkflowRunner } from '../workflow/workflow-runner.service';
  * an API-only process never runs graphs, sends mail or sweeps.
  */
 @Module({
-  imports: [QueueModule, RunsModule, ReviewsModule, DeliveryModule, EventsModule, InboundWorkerModule],
+  imports: [QueueModule, RunsModule, ReviewsModule, DeliveryModule, EventsModule, InboundWorkerModule, RetentionModule],
   controllers: [DevMailController],
   providers: [
     TriageGraphService,

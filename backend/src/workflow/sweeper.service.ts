@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { EventsService } from '../events/events.service';
 import { JobQueueService } from '../queue/job-queue.service';
-import { JOBS } from '../queue/jobs';
+import { JOBS, QUEUES } from '../queue/jobs';
 
 /** How long work may sit in Postgres without its job before the sweeper re-enqueues it. */
 const GRACE = "interval '3 seconds'";
 const BATCH = 500;
+/** A queued or running run untouched this long is checked for a job in Redis (which may have been wiped). */
+const ORPHAN_GRACE = "interval '30 seconds'";
 
 /**
  * Rebuilds lost jobs from Postgres: runs whose start job never reached Redis,
@@ -18,8 +21,10 @@ const BATCH = 500;
 @Injectable()
 export class SweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SweeperService.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private readonly periodic = new PeriodicTask(
+    () => this.sweep(),
+    (error) => this.logger.warn(`sweep failed: ${error.message}`),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -29,16 +34,11 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep()
-        .catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`))
-        .finally(() => (this.sweeping = undefined));
-    }, this.config.SWEEP_INTERVAL_MS);
+    this.periodic.start(this.config.SWEEP_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+    await this.periodic.stop();
   }
 
   async sweep(): Promise<void> {
@@ -62,8 +62,39 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     );
     for (const row of unsent) await this.jobs.enqueue(JOBS.deliverReply, { outboundId: row.id });
 
-    const repaired = unqueued.length + unapplied.length + unsent.length;
+    const orphaned = await this.requeueOrphans();
+
+    const repaired = unqueued.length + unapplied.length + unsent.length + orphaned;
     if (repaired)
-      this.logger.log(`re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies`);
+      this.logger.log(
+        `re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies, ${orphaned} orphaned runs`,
+      );
+  }
+
+  /**
+   * Runs that Postgres says are queued or running but whose job Redis no longer
+   * holds (Redis restarted without persistence, or was flushed). A start job is
+   * re-entrant: it continues from the last checkpoint, re-records a pending
+   * review, or settles a finished graph, so re-adding one is safe.
+   */
+  private async requeueOrphans(): Promise<number> {
+    const stale: { id: string; decision_ids: string[] }[] = await this.dataSource.query(
+      `SELECT r.id, coalesce(array_agg(d.id) FILTER (WHERE d.id IS NOT NULL), '{}') AS decision_ids
+         FROM workflow_runs r
+         LEFT JOIN review_tasks t ON t.run_id = r.id
+         LEFT JOIN review_decisions d ON d.task_id = t.id
+        WHERE r.status IN ('queued', 'running') AND r.enqueued_at IS NOT NULL AND r.updated_at < now() - ${ORPHAN_GRACE}
+        GROUP BY r.id LIMIT ${BATCH}`,
+    );
+    let requeued = 0;
+    for (const run of stale) {
+      const jobIds = [
+        JOBS.startRun.jobId({ runId: run.id }),
+        ...run.decision_ids.map((decisionId) => JOBS.resumeRun.jobId({ decisionId })),
+      ];
+      if (await this.jobs.anyQueued(QUEUES.workflow, jobIds)) continue;
+      if (await this.jobs.enqueue(JOBS.startRun, { runId: run.id })) requeued += 1;
+    }
+    return requeued;
   }
 }

@@ -145,10 +145,12 @@ export class WorkflowRunner {
       return 'rejected';
     }
     if (state.outcome === 'auto_send' || state.outcome === 'approved') {
-      const outbound = await this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId } });
+      const outbound = await this.dataSource
+        .getRepository(OutboundMessageEntity)
+        .findOne({ where: { runId, kind: 'reply' } });
       if (!outbound && (await this.takesNoReply(runId))) {
         // Reply channel "none": the answer is kept on the run and its decision; there is nowhere to post it.
-        await this.runs.transition(this.dataSource.manager, runId, 'sent');
+        await this.runs.transition(this.dataSource.manager, runId, 'answered');
         return state.outcome;
       }
       if (!outbound) throw new Error(`run ${runId} ended with ${state.outcome} but has no outbox row`);

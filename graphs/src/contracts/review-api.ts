@@ -47,8 +47,19 @@ export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().option
  */
 export const QueueSortSchema = z.enum(['due', 'age', 'confidence']);
 /** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
+/**
+ * What happens to a still-pending review at its deadline: `escalate` flags it for the admin queue
+ * (it stays pending), `holding_reply` sends the configured holding reply once (it stays pending),
+ * `close` closes it as timed out (final; nothing is sent).
+ */
+export const DeadlineActionSchema = z.enum(['escalate', 'holding_reply', 'close']);
+export type DeadlineAction = z.infer<typeof DeadlineActionSchema>;
+
+/** pending · redrafting · decided by a person · timed_out: closed by its deadline's `close` action. */
+export const ReviewStatusSchema = z.enum(['pending', 'redrafting', 'decided', 'timed_out']);
+
 export const QueueQuerySchema = z.object({
-  status: z.enum(['pending', 'redrafting', 'decided']).default('pending'),
+  status: ReviewStatusSchema.default('pending'),
   sort: QueueSortSchema.default('due'),
   order: z.enum(['asc', 'desc']).default('asc'),
   category: z.string().max(64).optional(),
@@ -57,6 +68,8 @@ export const QueueQuerySchema = z.object({
   assignee: z.string().max(64).optional(),
   /** Free text over subject and sender. */
   q: z.string().trim().max(200).optional(),
+  /** "true": only reviews escalated by their deadline (the admin queue); "false": only the others. */
+  escalated: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -75,7 +88,7 @@ export const ClaimResponseSchema = z.object({ claim: ClaimSchema.nullable() });
 export const QueueItemSchema = z.object({
   id: z.string(),
   runId: z.string(),
-  status: z.enum(['pending', 'redrafting', 'decided']),
+  status: ReviewStatusSchema,
   round: z.number().int(),
   from: z.string(),
   subject: z.string(),
@@ -84,6 +97,8 @@ export const QueueItemSchema = z.object({
   confidence: z.number(),
   createdAt: z.string(),
   dueAt: z.string().nullable(),
+  /** Set when the deadline's `escalate` action moved the review to the admin queue. */
+  escalatedAt: z.string().nullable(),
   claim: ClaimSchema.nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
@@ -115,7 +130,7 @@ export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 export const ReviewDetailSchema = z.object({
   id: z.string(),
   runId: z.string(),
-  status: z.enum(['pending', 'redrafting', 'decided']),
+  status: ReviewStatusSchema,
   round: z.number().int(),
   dueAt: z.string().nullable(),
   createdAt: z.string(),
@@ -148,11 +163,24 @@ export const ReviewDetailSchema = z.object({
 });
 export type ReviewDetail = z.infer<typeof ReviewDetailSchema>;
 
-/** Server-sent events on GET /api/v1/reviews/stream: `event: <type>`, `data: <JSON>`. */
+/**
+ * Server-sent events on GET /api/v1/reviews/stream: `event: <type>`, `data: <JSON>`.
+ * `review.reminder`: the review reached its reminder threshold (review_tasks.reminded_at is set).
+ * `review.overdue`: its deadline passed and `deadlineAction` was taken (review_tasks.deadline_action_taken_at;
+ * escalated_at too for `escalate`). Each is published once, in the transaction that records it.
+ */
 export const ReviewStreamEventSchema = z.object({
-  type: z.enum(['review.opened', 'review.decided', 'review.claimed', 'review.released']),
+  type: z.enum([
+    'review.opened',
+    'review.decided',
+    'review.claimed',
+    'review.released',
+    'review.reminder',
+    'review.overdue',
+  ]),
   reviewId: z.string(),
   at: z.string(),
+  deadlineAction: DeadlineActionSchema.optional(),
 });
 export type ReviewStreamEvent = z.infer<typeof ReviewStreamEventSchema>;
 

@@ -34,6 +34,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     channel: first(raw.channel),
     assignee: first(raw.assignee) === 'me' ? me.id : first(raw.assignee),
     q: first(raw.q),
+    escalated: first(raw.escalated),
     cursor: first(raw.cursor),
   });
   const query: QueueQuery = parsed.success ? parsed.data : QueueQuerySchema.parse({});
@@ -45,6 +46,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     channel: query.channel,
     assignee: query.assignee,
     q: query.q,
+    escalated: query.escalated,
   };
   const [page, reviewers] = await Promise.all([
     api.queue(query),
@@ -69,6 +71,15 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             <option value="pending">Pending</option>
             <option value="redrafting">Redrafting</option>
             <option value="decided">Decided</option>
+            <option value="timed_out">Closed at deadline</option>
+          </select>
+        </label>
+        <label>
+          Deadline
+          <select name="escalated" defaultValue={query.escalated ?? ''}>
+            <option value="">Any</option>
+            <option value="true">Escalated (admin queue)</option>
+            <option value="false">Not escalated</option>
           </select>
         </label>
         <label>
@@ -170,6 +181,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                     {item.subject || '(no subject)'}
                   </Link>
                   {item.round > 0 ? <span className="badge">redraft {item.round}</span> : null}
+                  {item.escalatedAt ? <span className="badge">escalated</span> : null}
                 </td>
                 <td>{item.from}</td>
                 <td>{item.category}</td>

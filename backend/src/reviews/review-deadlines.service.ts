@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { DeadlineAction } from '@handoff/graphs/contracts';
+import { AuditService } from '../audit/audit.service';
+import { CLOCK, type Clock } from '../common/clock';
+import { PeriodicTask } from '../common/periodic';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.schema';
+import { OutboxService } from '../delivery/outbox.service';
+import { MetricsService } from '../observability/metrics.service';
+import { JobQueueService } from '../queue/job-queue.service';
+import { JOBS } from '../queue/jobs';
+import { RunsService } from '../runs/runs.service';
+import { ReviewStreamService } from './review-stream.service';
+
+const BATCH = 100;
+
+interface DueTask {
+  id: string;
+  run_id: string;
+  deadline_action: DeadlineAction;
+}
+
+export interface DeadlineSweep {
+  reminded: number;
+  actions: number;
+}
+
+/**
+ * Review reminders and deadline actions. The schedule is the review row itself
+ * (remind_at, due_at), so it survives any restart; every worker polls it and
+ * claims due rows with FOR UPDATE SKIP LOCKED, the same row lock a decision
+ * takes, so a decision and a deadline racing for one review serialise and the
+ * loser sees the winner's state. Each timer fires once: reminded_at and
+ * deadline_action_taken_at are set in the transaction that publishes the event.
+ */
+@Injectable()
+export class ReviewDeadlinesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReviewDeadlines');
+  private readonly periodic = new PeriodicTask(
+    () => this.sweep(),
+    (error) => this.logger.warn(`deadline sweep failed: ${error.message}`),
+  );
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runs: RunsService,
+    private readonly outbox: OutboxService,
+    private readonly jobs: JobQueueService,
+    private readonly audit: AuditService,
+    private readonly stream: ReviewStreamService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Workers keep time; an API-only process only serves reviews.
+    if (this.config.APP_ROLE === 'api') return;
+    this.periodic.start(this.config.SWEEP_INTERVAL_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.periodic.stop();
+  }
+
+  /** Fires every reminder and deadline that is due by the clock; safe to run from many processes at once. */
+  async sweep(): Promise<DeadlineSweep> {
+    let reminded = 0;
+    let actions = 0;
+    for (let batch = BATCH; batch === BATCH; reminded += batch) batch = await this.remindBatch();
+    for (let batch = BATCH; batch === BATCH; actions += batch) batch = await this.deadlineBatch();
+    return { reminded, actions };
+  }
+
+  private async remindBatch(): Promise<number> {
+    const now = this.clock.now();
+    const reminded = await this.dataSource.transaction(async (manager) => {
+      const due: DueTask[] = await manager.query(
+        `SELECT id, run_id, deadline_action FROM review_tasks
+          WHERE status = 'pending' AND reminded_at IS NULL AND remind_at <= $1
+          ORDER BY remind_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      for (const task of due) {
+        await manager.query(`UPDATE review_tasks SET reminded_at = $2 WHERE id = $1`, [task.id, now]);
+        await this.audit.record(manager, {
+          actor: 'system',
+          action: 'review.reminder',
+          entityType: 'review',
+          entityId: task.id,
+          data: { runId: task.run_id },
+        });
+        await this.stream.publish(manager, 'review.reminder', task.id, { at: now });
+      }
+      return due.length;
+    });
+    this.metrics.reviewReminders.inc(reminded);
+    return reminded;
+  }
+
+  private async deadlineBatch(): Promise<number> {
+    const now = this.clock.now();
+    const holdingReplies: string[] = [];
+    const taken = await this.dataSource.transaction(async (manager) => {
+      const due: DueTask[] = await manager.query(
+        `SELECT id, run_id, deadline_action FROM review_tasks
+          WHERE status = 'pending' AND deadline_action_taken_at IS NULL AND due_at <= $1
+          ORDER BY due_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      for (const task of due) {
+        const outboundId = await this.takeAction(manager, task, now);
+        if (outboundId) holdingReplies.push(outboundId);
+        await this.audit.record(manager, {
+          actor: 'system',
+          action: `review.deadline.${task.deadline_action}`,
+          entityType: 'review',
+          entityId: task.id,
+          data: { runId: task.run_id, ...(outboundId ? { outboundId } : {}) },
+        });
+        await this.stream.publish(manager, 'review.overdue', task.id, {
+          at: now,
+          deadlineAction: task.deadline_action,
+        });
+      }
+      return due;
+    });
+    for (const task of taken) this.metrics.reviewDeadlineActions.inc({ action: task.deadline_action });
+    // After commit; if this enqueue is lost the sweeper finds the pending outbox row.
+    for (const outboundId of holdingReplies) await this.jobs.enqueue(JOBS.deliverReply, { outboundId });
+    return taken.length;
+  }
+
+  /** Applies the action to a locked, pending review; returns the holding reply's outbox id, if any. */
+  private async takeAction(manager: EntityManager, task: DueTask, now: Date): Promise<string | null> {
+    switch (task.deadline_action) {
+      case 'escalate':
+        await manager.query(
+          `UPDATE review_tasks SET deadline_action_taken_at = $2, escalated_at = $2, version = version + 1 WHERE id = $1`,
+          [task.id, now],
+        );
+        return null;
+      case 'holding_reply': {
+        await manager.query(
+          `UPDATE review_tasks SET deadline_action_taken_at = $2, version = version + 1 WHERE id = $1`,
+          [task.id, now],
+        );
+        return this.outbox.requestHoldingReplyIn(manager, task.run_id, this.config.REVIEW_HOLDING_REPLY);
+      }
+      case 'close':
+        // A decision arriving later finds the review no longer pending and gets 409, as after any decision.
+        await manager.query(
+          `UPDATE review_tasks SET status = 'timed_out', deadline_action_taken_at = $2, decided_at = $2,
+                  claimed_by = NULL, claimed_until = NULL, version = version + 1
+            WHERE id = $1`,
+          [task.id, now],
+        );
+        await this.runs.transition(manager, task.run_id, 'timed_out');
+        return null;
+    }
+  }
+}
