@@ -3,6 +3,7 @@ import { ReviewUi1795275832631 } from './1795275832631-ReviewUi';
 import { InboundChannels1795276009395 } from './1795276009395-InboundChannels';
 import { LlmCalls1795276044351 } from './1795276044351-LlmCalls';
 import { RunTraceParent1795280473753 } from './1795280473753-RunTraceParent';
+import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   InboundChannels1795276009395,
   LlmCalls1795276044351,
   RunTraceParent1795280473753,
+  SlackMessages1795286467043,
 ];
