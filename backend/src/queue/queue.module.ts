@@ -27,7 +27,7 @@ const DEFAULT_JOB_OPTIONS = {
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.workflow }, { name: QUEUES.delivery }),
+    BullModule.registerQueue({ name: QUEUES.workflow }, { name: QUEUES.delivery }, { name: QUEUES.slack }),
   ],
   providers: [JobQueueService],
   exports: [JobQueueService, BullModule],

@@ -14,6 +14,6 @@ import { ReviewsService } from './reviews.service';
   imports: [RunsModule, DeliveryModule, QueueModule],
   controllers: [ReviewsController, HistoryController],
   providers: [ReviewsService, ReviewQueueService, ReviewRecordsService, ReviewClaimsService, ReviewStreamService],
-  exports: [ReviewsService],
+  exports: [ReviewsService, ReviewStreamService],
 })
 export class ReviewsModule {}

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { EventsService } from '../events/events.service';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs';
+import { SlackMessagesService } from '../slack/slack-messages.service';
 
 /** How long work may sit in Postgres without its job before the sweeper re-enqueues it. */
 const GRACE = "interval '3 seconds'";
@@ -26,6 +27,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: EventsService,
     private readonly jobs: JobQueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Present only when Slack is configured.
+    @Optional() private readonly slack?: SlackMessagesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,8 +65,12 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     );
     for (const row of unsent) await this.jobs.enqueue(JOBS.deliverReply, { outboundId: row.id });
 
-    const repaired = unqueued.length + unapplied.length + unsent.length;
+    const slackMessages = (await this.slack?.reconcile()) ?? 0;
+
+    const repaired = unqueued.length + unapplied.length + unsent.length + slackMessages;
     if (repaired)
-      this.logger.log(`re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies`);
+      this.logger.log(
+        `re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies, ${slackMessages} Slack messages`,
+      );
   }
 }
