@@ -266,13 +266,14 @@ describe('Slack review messages and decisions', () => {
   for (const fault of ['down', 500, 429] as const) {
     test(`Slack ${fault} while a review opens: the review stays pending and is posted once Slack recovers`, async () => {
       slack.fault = fault;
+      const refusedBefore = slack.refused;
       const accepted = await api.post(
         '/api/v1/events/email',
         complaintEmail({ from: { address: `outage-${fault}@customer.example` } }),
       );
       const run = await api.waitForRun(accepted.body.runId, ['awaiting_review']);
       assert.equal((await api.get(`/api/v1/reviews/${run.reviewId}`)).body.status, 'pending');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await eventually(async () => (slack.refused > refusedBefore ? true : undefined), 'a refused Slack call');
       slack.fault = undefined;
       await eventually(
         async () => slack.callsTo('chat.postMessage').find((call) => JSON.stringify(call.args).includes(run.reviewId)),

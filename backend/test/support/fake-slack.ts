@@ -19,6 +19,8 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, string>();
   fault: SlackFault;
+  /** Requests refused because of `fault`. */
+  refused = 0;
   private server?: Server;
   private nextTs = 1_700_000_000;
 
@@ -34,6 +36,7 @@ export class FakeSlack {
     this.server = createServer((request, response) => {
       void readBody(request).then((raw) => {
         const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+        if (this.fault) this.refused++;
         if (this.fault === 'down') return response.destroy();
         if (this.fault === 500) return response.writeHead(500).end('internal error');
         if (this.fault === 429) return response.writeHead(429, { 'retry-after': '1' }).end();
