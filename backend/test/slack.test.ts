@@ -108,6 +108,7 @@ describe('Slack review messages and decisions', () => {
     });
     assert.equal(post.args['channel'], COMPLAINTS);
     assert.equal(post.token, 'xoxb-test-token');
+    assert.equal(slack.callsTo('auth.test').length, 0, 'no Slack call is needed before a request is handled');
     const blocks = JSON.stringify(post.args['blocks']);
     // Slack parses mentions and links in mrkdwn text and the fallback text; plain_text shows them literally.
     const parsed = [post.args['text'], ...mrkdwnTexts(post.args['blocks'])].join('\n');

@@ -50,15 +50,16 @@ export class SlackInteractionsService {
     private readonly messages: SlackMessagesService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    const botToken = config.SLACK_BOT_TOKEN!;
     this.app = new App({
       receiver: this.receiver,
-      token: config.SLACK_BOT_TOKEN,
+      // Static authorisation: Bolt's token option would call auth.test to learn the bot's ids, so a click
+      // during a Slack outage would fail before reaching our handler. We only handle interactivity,
+      // which never comes from our own bot, so the self-filter that needs those ids is not needed.
+      authorize: () => Promise.resolve({ botToken }),
+      ignoreSelf: false,
       // Handlers call Slack through SlackClient; Bolt's own client only needs to point at the same API.
       clientOptions: { slackApiUrl: slack.web.slackApiUrl, retryConfig: { retries: 0 } },
-      // Verifying the token would call auth.test at boot; Slack being down must not stop the service.
-      tokenVerificationEnabled: false,
-      botId: 'B0HANDOFF',
-      botUserId: 'U0HANDOFF',
     });
     this.app.error(async (error) => this.logger.warn(`Slack handler failed: ${error.message}`));
     this.registerButtons();
