@@ -6,6 +6,7 @@ export const SLACK_ACTIONS = {
   edit: 'review_edit',
   reject: 'review_reject',
   redraft: 'review_redraft',
+  open: 'review_open',
 } as const;
 export const SLACK_VIEWS = { edit: 'review_edit_view', reject: 'review_reject_view', redraft: 'review_redraft_view' };
 export const SLACK_INPUT = { block: 'decision_input', action: 'text' } as const;
@@ -102,7 +103,7 @@ export function reviewBlocks(review: SlackReviewView): Block[] {
         button('Edit', SLACK_ACTIONS.edit, review.reviewId),
         button('Reject', SLACK_ACTIONS.reject, review.reviewId, 'danger'),
         ...(review.request.redraftsRemaining > 0 ? [button('Redraft', SLACK_ACTIONS.redraft, review.reviewId)] : []),
-        { type: 'button', text: plain('Open in Handoff'), action_id: 'review_open', url: review.link },
+        { type: 'button', text: plain('Open in Handoff'), action_id: SLACK_ACTIONS.open, url: review.link },
       ],
     },
   ];

@@ -80,6 +80,8 @@ export class SlackInteractionsService {
   }
 
   private registerButtons(): void {
+    // Slack reports clicks on link buttons too; there is nothing to do but acknowledge them.
+    this.app.action(SLACK_ACTIONS.open, async ({ ack }) => ack());
     this.app.action(SLACK_ACTIONS.approve, async ({ ack, body, action }) => {
       await ack();
       const reviewId = (action as { value: string }).value;
