@@ -5,7 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import type { Clock } from './common/clock';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
-import type { AppConfig } from './config/config.schema';
+import { slackEnabled, type AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -18,6 +18,7 @@ import type { Tracing } from './observability/tracing';
 import { QueueModule } from './queue/queue.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { RunsModule } from './runs/runs.module';
+import { SlackModule } from './slack/slack.module';
 import { StatsModule } from './stats/stats.module';
 import { WorkerModule } from './worker/worker.module';
 
@@ -46,6 +47,8 @@ export class AppModule {
         AuthModule,
         ObservabilityModule.register(tracing),
         ...domain,
+        // Off entirely without Slack settings: no client, no route, no jobs.
+        ...(slackEnabled(config) ? [SlackModule.register(config)] : []),
         ...(config.APP_ROLE === 'api' ? [] : [WorkerModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

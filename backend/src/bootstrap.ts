@@ -13,7 +13,7 @@ import type { AppConfig } from './config/config.schema';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Tracing, tracerProviderFromConfig } from './observability/tracing';
 
-const RAW_BODY_PATHS = ['/api/v1/inbound', '/api/v1/webhooks'];
+const RAW_BODY_PATHS = ['/api/v1/inbound', '/api/v1/webhooks', '/api/v1/slack'];
 
 /** The JSON parser would replace invalid UTF-8 silently; refuse it instead (400 via the error filter). */
 function rejectInvalidUtf8(_request: unknown, _response: unknown, body: Buffer): void {

@@ -5,6 +5,7 @@ import { LlmCalls1795276044351 } from './1795276044351-LlmCalls';
 import { RunTraceParent1795280473753 } from './1795280473753-RunTraceParent';
 import { ReviewDeadlinesRetention1795284866775 } from './1795284866775-ReviewDeadlinesRetention';
 import { ReplyChannels1795285555321 } from './1795285555321-ReplyChannels';
+import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   RunTraceParent1795280473753,
   ReviewDeadlinesRetention1795284866775,
   ReplyChannels1795285555321,
+  SlackMessages1795286467043,
 ];

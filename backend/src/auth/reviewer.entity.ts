@@ -25,6 +25,11 @@ export class ReviewerEntity {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  /** The Slack user who acts as this reviewer in Slack, set by an admin; unset means matched by email. */
+  @Index('uq_reviewers_slack_user', { unique: true })
+  @Column({ name: 'slack_user_id', type: 'varchar', length: 32, nullable: true })
+  slackUserId: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

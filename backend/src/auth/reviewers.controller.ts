@@ -1,6 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateReviewerInputSchema, UpdateReviewerInputSchema } from '@handoff/graphs/contracts';
+import {
+  CreateReviewerInputSchema,
+  LinkSlackUserInputSchema,
+  UpdateReviewerInputSchema,
+} from '@handoff/graphs/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { CurrentPrincipal, type Principal } from './principal';
 import { ReviewersService } from './reviewers.service';
@@ -33,5 +37,16 @@ export class ReviewersController {
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.reviewers.update(id, parseOrBadRequest(UpdateReviewerInputSchema, body), principal.email);
+  }
+
+  @Put(':id/slack-user')
+  @ApiOperation({ summary: 'Link a Slack user id to a reviewer, or null to unlink (admin); 409 when taken' })
+  linkSlackUser(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const { slackUserId } = parseOrBadRequest(LinkSlackUserInputSchema, body);
+    return this.reviewers.linkSlackUser(id, slackUserId, principal.email);
   }
 }

@@ -30,6 +30,7 @@ const toReviewer = (entity: ReviewerEntity): Reviewer => ({
   name: entity.name,
   role: entity.role,
   disabled: entity.disabledAt !== null,
+  slackUserId: entity.slackUserId,
   createdAt: entity.createdAt.toISOString(),
 });
 
@@ -131,6 +132,25 @@ export class ReviewersService implements OnApplicationBootstrap {
         entityType: 'reviewer',
         entityId: id,
         data: changes,
+      });
+    });
+    return this.get(id);
+  }
+
+  /** Links the Slack user who decides in Slack as this reviewer; 409 when another reviewer has that Slack user. */
+  async linkSlackUser(id: string, slackUserId: string | null, actor: string): Promise<Reviewer> {
+    await this.dataSource.transaction(async (manager) => {
+      const target = await manager.findOne(ReviewerEntity, { where: { id } });
+      if (!target) throw new NotFoundException(`reviewer ${id} not found`);
+      const holder = slackUserId && (await manager.findOne(ReviewerEntity, { where: { slackUserId } }));
+      if (holder && holder.id !== id) throw new ConflictException(`${slackUserId} is linked to ${holder.email}`);
+      await manager.update(ReviewerEntity, { id }, { slackUserId });
+      await this.audit.record(manager, {
+        actor,
+        action: 'reviewer.slack_linked',
+        entityType: 'reviewer',
+        entityId: id,
+        data: { slackUserId },
       });
     });
     return this.get(id);

@@ -27,6 +27,9 @@ const url = (protocols: string[]) =>
     message: `must be a ${protocols.join(' or ')} URL`,
   });
 
+/** Slack conversation ids: public/private channels (C…/G…); names are ambiguous and can be renamed. */
+const slackChannel = /^[CG][A-Z0-9]{6,}$/;
+
 export const DatabaseUrlSchema = url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/handoff');
 
 /** One category's review deadline; unset fields fall back to REVIEW_DUE_MINUTES and friends. */
@@ -153,6 +156,19 @@ export const EnvSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     MAX_ATTACHMENTS: z.coerce.number().int().positive().default(50),
+    // Slack: off while SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_REVIEW_CHANNEL are all unset.
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+      .optional(),
+    SLACK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    SLACK_REVIEW_CHANNEL: z.string().regex(slackChannel, 'must be a channel id such as C0123456789').optional(),
+    SLACK_API_URL: url(['http', 'https']).optional(),
+    /** Category → channel id; categories not listed go to SLACK_REVIEW_CHANNEL. */
+    SLACK_CATEGORY_CHANNELS: json(z.record(z.string(), z.string().regex(slackChannel, 'must be channel ids'))).default(
+      {},
+    ),
+    SLACK_ESCALATION_CHANNEL: z.string().regex(slackChannel, 'must be a channel id such as C0123456789').optional(),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
@@ -172,6 +188,18 @@ export const EnvSchema = z
         path: ['IMAP_USER'],
         message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_URL',
       });
+    }
+    const slackCore = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_REVIEW_CHANNEL'] as const;
+    const slackOptional = ['SLACK_API_URL', 'SLACK_ESCALATION_CHANNEL'] as const;
+    const slackSet = slackCore.filter((key) => env[key] !== undefined);
+    const slackTouched =
+      slackSet.length > 0 ||
+      slackOptional.some((key) => env[key] !== undefined) ||
+      Object.keys(env.SLACK_CATEGORY_CHANNELS).length > 0;
+    if (slackTouched && slackSet.length < slackCore.length) {
+      for (const key of slackCore.filter((key) => env[key] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `Slack needs ${slackCore.join(', ')} together` });
+      }
     }
     if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_PROVIDER=openai' });
@@ -208,6 +236,11 @@ export const EnvSchema = z
   }));
 
 export type AppConfig = z.output<typeof EnvSchema>;
+
+/** Slack is on only with its three required settings; the schema refuses a partial set. */
+export function slackEnabled(config: AppConfig): boolean {
+  return Boolean(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET && config.SLACK_REVIEW_CHANNEL);
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -9,6 +9,7 @@ import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
 import { ReviewTaskEntity } from '../reviews/review-task.entity';
 import { RunStepEntity } from '../runs/run-step.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { SlackMessageEntity } from '../slack/slack-message.entity';
 
 /** Every TypeORM entity; the migrations test checks they agree with the migrations. */
 export const ENTITIES = [
@@ -23,4 +24,5 @@ export const ENTITIES = [
   ReviewerEntity,
   SessionEntity,
   ReplayTokenEntity,
+  SlackMessageEntity,
 ];

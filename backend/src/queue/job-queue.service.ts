@@ -16,9 +16,10 @@ export class JobQueueService {
   constructor(
     @InjectQueue(QUEUES.workflow) workflow: Queue,
     @InjectQueue(QUEUES.delivery) delivery: Queue,
+    @InjectQueue(QUEUES.slack) slack: Queue,
     private readonly tracing: Tracing,
   ) {
-    this.queues = { [QUEUES.workflow]: workflow, [QUEUES.delivery]: delivery };
+    this.queues = { [QUEUES.workflow]: workflow, [QUEUES.delivery]: delivery, [QUEUES.slack]: slack };
   }
 
   /** Returns whether the job is known to be in the queue. */
@@ -47,7 +48,11 @@ export class JobQueueService {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        queue.add(job.name, data, { jobId: job.jobId(data as never), delay: delayMs }),
+        queue.add(job.name, data, {
+          ...('options' in job ? job.options : {}),
+          jobId: job.jobId(data as never),
+          delay: delayMs,
+        }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`timed out after ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
         }),

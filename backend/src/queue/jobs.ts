@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 
 /** Queue names. Work only: every job can be rebuilt from Postgres. */
-export const QUEUES = { workflow: 'workflow', delivery: 'delivery' } as const;
+export const QUEUES = { workflow: 'workflow', delivery: 'delivery', slack: 'slack' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const uuid = z.uuid();
@@ -15,6 +15,12 @@ const trace = z.object({ traceparent: z.string().max(128), tracestate: z.string(
  * checkpoint and the outbox cannot send twice), so many are allowed.
  */
 export const WORKER_OPTIONS = { lockDuration: 5_000, stalledInterval: 2_500, maxStalledCount: 50 };
+
+/**
+ * Slack outages are retried for about an hour; jitter spreads a backlog out so
+ * recovery does not hit Slack's rate limit at once. The sweeper re-enqueues after that.
+ */
+const SLACK_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
 
 /**
  * The typed job registry: each job has one queue, one payload schema and a
@@ -38,6 +44,22 @@ export const JOBS = {
     name: 'reply.deliver',
     schema: z.object({ outboundId: uuid, trace }),
     jobId: (data: { outboundId: string }) => `deliver-${data.outboundId}`,
+  },
+  /** Posts (or refreshes, for a new redraft round) the Slack message of a pending review. */
+  slackPostReview: {
+    queue: QUEUES.slack,
+    name: 'slack.post-review',
+    schema: z.object({ reviewId: uuid, round: z.number().int().nonnegative(), trace }),
+    jobId: (data: { reviewId: string; round: number }) => `slack-post-${data.reviewId}-${data.round}`,
+    options: SLACK_RETRY,
+  },
+  /** Shows a review's decision on its Slack message and removes the buttons. */
+  slackShowDecision: {
+    queue: QUEUES.slack,
+    name: 'slack.show-decision',
+    schema: z.object({ reviewId: uuid, round: z.number().int().nonnegative(), trace }),
+    jobId: (data: { reviewId: string; round: number }) => `slack-decision-${data.reviewId}-${data.round}`,
+    options: SLACK_RETRY,
   },
 } as const;
 

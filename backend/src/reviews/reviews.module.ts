@@ -22,6 +22,6 @@ import { ReviewsService } from './reviews.service';
     ReviewStreamService,
     ReviewDeadlinesService,
   ],
-  exports: [ReviewsService, ReviewDeadlinesService],
+  exports: [ReviewsService, ReviewDeadlinesService, ReviewStreamService],
 })
 export class ReviewsModule {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '../common/periodic';
 import { APP_CONFIG } from '../config/config.module';
@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.schema';
 import { EventsService } from '../events/events.service';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS, QUEUES } from '../queue/jobs';
+import { SlackMessagesService } from '../slack/slack-messages.service';
 
 /** How long work may sit in Postgres without its job before the sweeper re-enqueues it. */
 const GRACE = "interval '3 seconds'";
@@ -31,6 +32,8 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: EventsService,
     private readonly jobs: JobQueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Present only when Slack is configured.
+    @Optional() private readonly slack?: SlackMessagesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,11 +66,12 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
     for (const row of unsent) await this.jobs.enqueue(JOBS.deliverReply, { outboundId: row.id });
 
     const orphaned = await this.requeueOrphans();
+    const slackMessages = (await this.slack?.reconcile()) ?? 0;
 
-    const repaired = unqueued.length + unapplied.length + unsent.length + orphaned;
+    const repaired = unqueued.length + unapplied.length + unsent.length + orphaned + slackMessages;
     if (repaired)
       this.logger.log(
-        `re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies, ${orphaned} orphaned runs`,
+        `re-enqueued ${unqueued.length} runs, ${unapplied.length} decisions, ${unsent.length} replies, ${orphaned} orphaned runs, ${slackMessages} Slack messages`,
       );
   }
 

@@ -17,9 +17,19 @@ export const ReviewerSchema = z.object({
   name: z.string(),
   role: RoleSchema,
   disabled: z.boolean(),
+  /** The linked Slack user id, or null when Slack users are matched by email. */
+  slackUserId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Reviewer = z.infer<typeof ReviewerSchema>;
+
+/** PUT /api/v1/reviewers/:id/slack-user: link a Slack user (U…/W…) to a reviewer, or null to unlink. */
+export const LinkSlackUserInputSchema = z.object({
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id such as U0123456789')
+    .nullable(),
+});
 
 /** POST /api/v1/auth/login and GET /api/v1/auth/me → the signed-in reviewer (me: 401 when signed out). */
 export const SessionResponseSchema = z.object({ reviewer: ReviewerSchema });

@@ -30,7 +30,26 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
 
   async function setDisabled(reviewer: Reviewer, disabled: boolean) {
     const result = await callApi('PATCH', `/reviewers/${encodeURIComponent(reviewer.id)}`, { disabled });
-    setMessage(result.ok ? { ok: true, text: `${reviewer.email} ${disabled ? 'disabled' : 'enabled'}.` } : { ok: false, text: result.message });
+    setMessage(
+      result.ok
+        ? { ok: true, text: `${reviewer.email} ${disabled ? 'disabled' : 'enabled'}.` }
+        : { ok: false, text: result.message },
+    );
+    router.refresh();
+  }
+
+  async function linkSlack(event: FormEvent<HTMLFormElement>, reviewer: Reviewer) {
+    event.preventDefault();
+    const slackUserId = String(new FormData(event.currentTarget).get('slackUserId') ?? '').trim() || null;
+    const result = await callApi('PUT', `/reviewers/${encodeURIComponent(reviewer.id)}/slack-user`, { slackUserId });
+    setMessage(
+      result.ok
+        ? {
+            ok: true,
+            text: `${reviewer.email} ${slackUserId ? `linked to Slack user ${slackUserId}` : 'unlinked from Slack'}.`,
+          }
+        : { ok: false, text: result.message },
+    );
     router.refresh();
   }
 
@@ -49,6 +68,7 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
             <th scope="col">Role</th>
             <th scope="col">Since</th>
             <th scope="col">State</th>
+            <th scope="col">Slack user</th>
           </tr>
         </thead>
         <tbody>
@@ -65,6 +85,21 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
                     {r.disabled ? `Enable ${r.email}` : `Disable ${r.email}`}
                   </button>
                 ) : null}
+              </td>
+              <td>
+                {/* Empty means matched by the Slack profile email. */}
+                <form className="inline" onSubmit={(event) => void linkSlack(event, r)}>
+                  <input
+                    name="slackUserId"
+                    defaultValue={r.slackUserId ?? ''}
+                    placeholder="U0123456789"
+                    pattern="[UW][A-Z0-9]{6,}"
+                    aria-label={`Slack user id of ${r.email}`}
+                  />
+                  <button type="submit" className="secondary">
+                    Save
+                  </button>
+                </form>
               </td>
             </tr>
           ))}
