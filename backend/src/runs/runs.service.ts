@@ -5,7 +5,7 @@ import { InboundEventEntity } from '../events/inbound-event.entity';
 import { MetricsService } from '../observability/metrics.service';
 import { ReviewTaskEntity } from '../reviews/review-task.entity';
 import { RunStepEntity } from './run-step.entity';
-import { FINAL_RUN_STATUSES, RunStatus, WorkflowRunEntity } from './workflow-run.entity';
+import { FINAL_RUN_STATUSES, isFinalRunStatus, RunStatus, WorkflowRunEntity } from './workflow-run.entity';
 
 export interface RunDetails {
   id: string;
@@ -43,7 +43,7 @@ export class RunsService {
     status: RunStatus,
     extra: Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep'>> = {},
   ): Promise<boolean> {
-    const final = FINAL_RUN_STATUSES.includes(status);
+    const final = isFinalRunStatus(status);
     const result = await manager.update(
       WorkflowRunEntity,
       { id: runId, status: Not(In([...FINAL_RUN_STATUSES])) },

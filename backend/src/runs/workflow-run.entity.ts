@@ -11,31 +11,17 @@ import {
 import type { Classification, ReviewReason } from '@handoff/graphs/contracts';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'awaiting_review',
-  'sending',
-  'sent',
-  'answered',
-  'rejected',
-  'ignored',
-  'failed',
-  'timed_out',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
 /**
  * answered: approved, but its source takes no reply (a webhook with reply channel "none"), so nothing was sent ·
  * timed_out: its review was closed by the deadline's `close` action.
  */
-export const FINAL_RUN_STATUSES: readonly RunStatus[] = [
-  'sent',
-  'answered',
-  'rejected',
-  'ignored',
-  'failed',
-  'timed_out',
-];
+export const FINAL_RUN_STATUSES = ['sent', 'answered', 'rejected', 'ignored', 'failed', 'timed_out'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'awaiting_review', 'sending', ...FINAL_RUN_STATUSES] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export function isFinalRunStatus(status: RunStatus): boolean {
+  return (FINAL_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
 
 /** One execution of a workflow graph for one event; thread_id of its checkpoints is this id. */
 @Entity({ name: 'workflow_runs' })

@@ -16,7 +16,7 @@ import { JOBS } from '../queue/jobs';
 import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
 import { ReviewsService } from '../reviews/reviews.service';
 import { RunsService } from '../runs/runs.service';
-import { FINAL_RUN_STATUSES, WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { isFinalRunStatus, WorkflowRunEntity } from '../runs/workflow-run.entity';
 import { RunBusyError } from './errors';
 import { threadHistory } from './thread-history';
 import { TriageGraphService, type CompiledTriageGraph } from './triage-graph.service';
@@ -67,7 +67,7 @@ export class WorkflowRunner {
     const run = await this.dataSource.getRepository(WorkflowRunEntity).findOne({ where: { id: runId } });
     if (!run) return 'missing';
     addToWorkContext({ eventId: run.eventId });
-    if (FINAL_RUN_STATUSES.includes(run.status)) return `already ${run.status}`;
+    if (isFinalRunStatus(run.status)) return `already ${run.status}`;
 
     const graph = this.triage.graph;
     const config = this.threadConfig(runId);
