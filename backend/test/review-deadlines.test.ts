@@ -1,35 +1,30 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../src/common/clock';
 import { CheckpointRetentionService } from '../src/retention/checkpoint-retention.service';
 import { ReviewDeadlinesService } from '../src/reviews/review-deadlines.service';
 import type { RunningService } from '../src/bootstrap';
+import { standardWebhookHeaders } from './fixtures/inbound/providers';
+import { HELPDESK_REPLY_SECRET, HELPDESK_SECRETS } from './fixtures/inbound/settings';
 import { ApiClient } from './support/api-client';
-import { complaintEmail } from './support/emails';
+import { CallbackReceiver } from './support/callback-receiver';
+import { complaintEmail, orderStatusEmail } from './support/emails';
 import { EventStreamReader } from './support/sse';
+import { TestClock } from './support/test-clock';
 import { eventually, TEST_ADMIN, useWorldWithSmtp } from './support/test-service';
-
-/** Real time plus an offset the test moves forward: deadlines come in minutes, not in hours of waiting. */
-class TestClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advanceMinutes(minutes: number): void {
-    this.offsetMs += minutes * 60_000;
-  }
-}
 
 const DUE_MINUTES = 60;
 const REMIND_BEFORE = 15;
 const HOLDING_TEXT = 'We have your message and a person will answer it shortly.';
 
 const clock = new TestClock();
+// Webhook events answer on their source's channel: a signed callback to this receiver, never by email.
+const receiver = new CallbackReceiver(HELPDESK_REPLY_SECRET);
 let service: (RunningService & { url: string }) | undefined;
 let api: ApiClient;
 let stream: EventStreamReader;
 
 const { world, smtp } = useWorldWithSmtp(async () => {
+  await receiver.start();
   await startWith('escalate');
 });
 
@@ -50,6 +45,12 @@ async function startWith(action: 'escalate' | 'holding_reply' | 'close'): Promis
       REVIEW_DEADLINE_ACTION: action,
       REVIEW_HOLDING_REPLY: HOLDING_TEXT,
       SWEEP_INTERVAL_MS: '200',
+      WEBHOOK_SOURCES: JSON.stringify({
+        helpdesk: {
+          secrets: HELPDESK_SECRETS,
+          reply: { channel: 'callback', url: receiver.url, secret: HELPDESK_REPLY_SECRET },
+        },
+      }),
     },
     { clock },
   );
@@ -61,7 +62,10 @@ async function startWith(action: 'escalate' | 'holding_reply' | 'close'): Promis
   return started;
 }
 
-after(() => stream?.close());
+after(async () => {
+  await stream?.close();
+  await receiver.stop();
+});
 
 interface TaskRow {
   status: string;
@@ -158,6 +162,42 @@ describe('review deadlines (controllable clock)', () => {
     assert.equal(mails[1]!.messageId, `<reply-${runId}@handoff.test>`);
     await pause(500);
     assert.equal(mailsTo(address).length, 2, 'one holding reply and one reply, nothing more');
+  });
+
+  test('`holding_reply` goes only to customers who wrote by email: a webhook-started review gets none', async () => {
+    await startWith('holding_reply');
+    const address = 'holding-mail@customer.example';
+    const hookAddress = 'holding-hook@helpdesk.example';
+    const mailed = await openReview(address);
+    const body = JSON.stringify({ type: 'ticket.created', data: complaintEmail({ from: { address: hookAddress } }) });
+    const webhookId = `msg_holding_${Date.now()}`;
+    const posted = await api.post(
+      '/api/v1/webhooks/helpdesk',
+      body,
+      standardWebhookHeaders(HELPDESK_SECRETS[0]!, body, webhookId),
+    );
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const hooked = await api.waitForRun(posted.body.runId, ['awaiting_review']);
+
+    clock.advanceMinutes(DUE_MINUTES + 1);
+    await smtp.waitFor(() => mailsTo(address).length === 1);
+    // The deadline is taken on both; only the email-started one produced an outbound message.
+    await eventually(
+      async () => (await task(hooked.reviewId)).deadline_action_taken_at ?? undefined,
+      'the webhook deadline',
+    );
+    await stream.waitFor((e) => e.type === 'review.overdue' && e.data.reviewId === hooked.reviewId);
+    await pause(800);
+    assert.equal(mailsTo(address).length, 1, 'exactly one holding mail to the email customer');
+    assert.equal(mailsTo(hookAddress).length, 0, 'no mail to a webhook sender');
+    assert.equal(receiver.callbacksFor(webhookId).length, 0, 'no callback to the webhook source either');
+    const outbound = await world.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbound_messages WHERE run_id = $1`,
+      [hooked.id],
+    );
+    assert.equal(outbound[0]!.n, 0);
+    assert.equal((await task(hooked.reviewId)).status, 'pending');
+    assert.equal((await task(mailed.reviewId)).status, 'pending');
   });
 
   test('`close` closes the review as timed out: final run state, nothing sent, audited; a late decision gets 409', async () => {
@@ -274,5 +314,35 @@ describe('review deadlines (controllable clock)', () => {
     assert.ok(kept!.n > 0, 'a run awaiting review keeps its checkpoints');
     assert.equal((await world.query<{ n: number }>(`SELECT count(*)::int AS n FROM workflow_runs`))[0]!.n, runsBefore);
     assert.equal((await retention.prune()).threads, 0, 'a second pass finds nothing');
+  });
+  test('replaying a failed run whose checkpoints were pruned answers 422 and says why', async () => {
+    const running = await startWith('escalate');
+    smtp.refuseNext(1, 554, 'transaction failed');
+    const accepted = await api.post(
+      '/api/v1/events/email',
+      orderStatusEmail({ from: { address: 'pruned-replay@customer.example' } }),
+    );
+    assert.equal(accepted.status, 202);
+    const failed = await api.waitForRun(accepted.body.runId, ['failed']);
+    const retention = running.app.get(CheckpointRetentionService);
+    await retention.prune();
+    const [kept] = await world.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM langgraph.checkpoints WHERE thread_id = $1`,
+      [failed.id],
+    );
+    assert.ok(kept!.n > 0, 'a failed run keeps its checkpoints inside FAILED_CHECKPOINT_RETENTION_HOURS');
+
+    clock.advanceMinutes(31 * 24 * 60);
+    await retention.prune();
+    const [gone] = await world.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM langgraph.checkpoints WHERE thread_id = $1`,
+      [failed.id],
+    );
+    assert.equal(gone!.n, 0);
+    const replay = await api.post(`/api/v1/runs/${failed.id}/replay`);
+    assert.equal(replay.status, 422);
+    assert.match(replay.body.message, /checkpoints were pruned/);
+    assert.equal((await api.get(`/api/v1/runs/${failed.id}`)).body.status, 'failed', 'the run is left as it was');
+    assert.equal(mailsTo('pruned-replay@customer.example').length, 0);
   });
 });

@@ -1,6 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { QueuePageSchema } from '@handoff/graphs';
 import { DeliveryService } from '../src/delivery/delivery.service';
 import type { RunningService } from '../src/bootstrap';
 import { ApiClient } from './support/api-client';
@@ -82,6 +83,33 @@ describe('answers to webhook events go back to the source', () => {
     const outbound = await outboundOf(ticket.runId);
     assert.deepEqual([outbound!.channel, outbound!.status, outbound!.attempts], ['callback', 'sent', 1]);
     assert.equal(mailsTo('reviewed@helpdesk.example').length, 0, 'the synthetic sender is never emailed');
+  });
+
+  test('a review opened from a webhook has channel webhook, one from email has channel email; both filter and count', async () => {
+    const ticket = await postTicket(complaintEmail({ from: { address: 'channel@helpdesk.example' } }));
+    const hook = await api.waitForRun(ticket.runId, ['awaiting_review']);
+    const mailed = await api.post(
+      '/api/v1/events/email',
+      complaintEmail({ from: { address: 'channel@mail.example' } }),
+    );
+    assert.equal(mailed.status, 202);
+    const mail = await api.waitForRun(mailed.body.runId, ['awaiting_review']);
+
+    const all = QueuePageSchema.parse((await api.get('/api/v1/reviews?limit=200')).body);
+    const channelOf = (id: string) => all.items.find((item) => item.id === id)?.channel;
+    assert.equal(channelOf(hook.reviewId), 'webhook');
+    assert.equal(channelOf(mail.reviewId), 'email');
+
+    const webhooks = QueuePageSchema.parse((await api.get('/api/v1/reviews?channel=webhook&limit=200')).body);
+    assert.ok(webhooks.items.some((item) => item.id === hook.reviewId));
+    assert.ok(webhooks.items.every((item) => item.channel === 'webhook'));
+    // Counts per channel leave the channel filter out; the total is the chosen channel's count.
+    const pending = all.counts.total;
+    assert.equal(webhooks.counts.total, webhooks.items.length);
+    assert.equal(webhooks.counts.byChannel['webhook'], webhooks.items.length);
+    assert.equal(webhooks.counts.byChannel['email'], pending - webhooks.items.length);
+    assert.deepEqual(webhooks.counts.byChannel, all.counts.byChannel);
+    assert.equal(webhooks.counts.byAssignee['unassigned'], webhooks.items.length);
   });
 
   test('an answer sent without review is posted back too, approved by "auto"', async () => {

@@ -18,7 +18,7 @@ interface RunningService {
 }
 interface TestWorldLike {
   setUp(): Promise<void>;
-  start(overrides?: Record<string, string>): Promise<RunningService>;
+  start(overrides?: Record<string, string>, options?: { clock?: { now(): Date } }): Promise<RunningService>;
   tearDown(): Promise<void>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
@@ -52,6 +52,19 @@ export const { seedReviews, seedOverviewDataset, SEED_CATEGORIES } = loadBackend
   ) => Promise<void>;
   seedOverviewDataset: (query: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>;
   SEED_CATEGORIES: string[];
+};
+/** Standard Webhooks signing and the helpdesk source's secrets, as the backend's inbound tests use them. */
+export const { standardWebhookHeaders } = loadBackend(
+  join(ROOT, 'backend/dist/test/fixtures/inbound/providers.js'),
+) as {
+  standardWebhookHeaders: (secret: string, body: string, id?: string) => Record<string, string>;
+};
+export const { HELPDESK_SECRETS } = loadBackend(join(ROOT, 'backend/dist/test/fixtures/inbound/settings.js')) as {
+  HELPDESK_SECRETS: string[];
+};
+/** Real time plus an offset the test moves forward, for `new Stack({ clock })`. */
+export const { TestClock } = loadBackend(join(ROOT, 'backend/dist/test/support/test-clock.js')) as {
+  TestClock: new () => { now(): Date; advanceMinutes(minutes: number): void };
 };
 const { MailCatcher } = loadBackend(join(ROOT, 'backend/dist/src/delivery/mail-catcher.js')) as {
   MailCatcher: new () => MailCatcherLike;
@@ -118,18 +131,25 @@ export class Stack {
   private ui?: ChildProcess;
   private uiLog = '';
 
+  /** `env` adds backend settings; `clock` replaces the backend's clock (deadlines without waiting hours). */
+  constructor(private readonly options: { env?: Record<string, string>; clock?: { now(): Date } } = {}) {}
+
   async start(): Promise<void> {
     await this.world.setUp();
     await this.smtp.start();
     await this.trap.start();
     const uiPort = await freePort();
     this.uiUrl = `http://127.0.0.1:${uiPort}`;
-    const backend = await this.world.start({
-      SMTP_URL: this.smtp.url,
-      PUBLIC_UI_URL: this.uiUrl,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-    });
+    const backend = await this.world.start(
+      {
+        SMTP_URL: this.smtp.url,
+        PUBLIC_UI_URL: this.uiUrl,
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        ...this.options.env,
+      },
+      { clock: this.options.clock },
+    );
     this.backendUrl = backend.url;
     this.ui = spawn(
       process.execPath,

@@ -184,9 +184,13 @@ describe('browsing the queue in Chromium', () => {
       new Set(['refund']),
     );
 
-    // Every review arrives by email today: the channel filter keeps them all.
+    // Every seeded review arrived by email: the channel filter offers only email, and keeps them all.
     await follow(page, 'Reset', /\/queue$/, subject(DUE_FIRST));
-    await page.getByLabel('Channel').selectOption({ label: 'Email' });
+    assert.deepEqual(await page.getByLabel('Channel').locator('option').allTextContents(), [
+      `Any (${SEEDED})`,
+      `Email (${SEEDED})`,
+    ]);
+    await page.getByLabel('Channel').selectOption({ label: `Email (${SEEDED})` });
     await apply(page, /channel=email/);
     assert.equal((await shownCounts(page)).total, `${SEEDED} reviews match.`);
 
@@ -221,16 +225,16 @@ describe('browsing the queue in Chromium', () => {
 
     await page.goto(`${stack.uiUrl}/queue`);
     for (const [label, subjects, heldBy] of [
-      ['Me', [subject(60)], 'You'],
-      ['Robin', [subject(59)], 'Robin'],
+      ['Me (1)', [subject(60)], 'You'],
+      ['Robin (1)', [subject(59)], 'Robin'],
     ] as const) {
       await page.getByLabel('Assignee').selectOption({ label });
       await apply(page, /assignee=/);
       assert.deepEqual(await shownSubjects(page), subjects, label);
       assert.equal((await shownCounts(page)).total, '1 review matches.', label);
-      assert.deepEqual(await page.locator('table.queue tbody td:nth-child(7)').allTextContents(), [heldBy]);
+      assert.deepEqual(await page.locator('table.queue tbody td:nth-child(8)').allTextContents(), [heldBy]);
     }
-    await page.getByLabel('Assignee').selectOption({ label: 'Unassigned' });
+    await page.getByLabel('Assignee').selectOption({ label: `Unassigned (${SEEDED - 2})` });
     await apply(page, /assignee=unassigned/);
     assert.equal((await shownCounts(page)).total, `${SEEDED - 2} reviews match.`);
     const unassigned = await shownSubjects(page);

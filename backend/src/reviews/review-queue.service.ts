@@ -31,15 +31,25 @@ interface QueueRow extends ClaimRow {
   sort_key: string;
 }
 
-/** Positional SQL parameters: `add` returns the placeholder for a value. */
+/** WHERE clauses and their positional SQL parameters: `add` returns the placeholder for a value. */
 class Params {
-  constructor(readonly values: unknown[] = []) {}
+  readonly values: unknown[] = [];
+  readonly where: string[] = [];
 
   add(value: unknown): string {
     this.values.push(value);
     return `$${this.values.length}`;
   }
 }
+
+type Facet = 'category' | 'channel' | 'assignee';
+type Counts = Record<string, number>;
+
+/** Who holds a review now: a reviewer id, or null when unclaimed or the claim expired. */
+const ASSIGNEE_KEY = 'CASE WHEN t.claimed_until > now() THEN t.claimed_by::text END';
+/** `byAssignee` names the unclaimed "unassigned" (reviewer ids are UUIDs, so it cannot collide). */
+const unassignedKey = ({ null: unassigned, ...held }: Counts): Counts =>
+  unassigned === undefined ? held : { unassigned, ...held };
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
@@ -49,40 +59,44 @@ export class ReviewQueueService {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(query: QueueQuery): Promise<QueuePage> {
-    const params = new Params();
-    // Category is left out of the counts' filter so the UI can show every category's count.
-    const shared = this.filters(query, params);
-    const [items, byCategory] = await Promise.all([
-      this.page(query, shared, params),
-      this.countByCategory(shared, params.values),
+    // Checked before any query starts, so a bad value fails the request and leaves nothing running.
+    if (query.assignee && query.assignee !== 'unassigned' && !CURSOR_PART.uuid.test(query.assignee))
+      throw new BadRequestException('assignee must be a reviewer id or "unassigned"');
+    // Each facet's counts leave that facet's own filter out, so the UI can show what every choice would give.
+    const [items, categories, channels, assignees] = await Promise.all([
+      this.page(query),
+      this.countBy('t.category', this.filters(query, 'category')),
+      this.countBy('t.channel', this.filters(query, 'channel')),
+      this.countBy(ASSIGNEE_KEY, this.filters(query, 'assignee')).then(unassignedKey),
     ]);
     const total = query.category
-      ? (byCategory[query.category] ?? 0)
-      : Object.values(byCategory).reduce((sum, count) => sum + count, 0);
-    return { ...items, counts: { total, byCategory } };
+      ? (categories[query.category] ?? 0)
+      : Object.values(categories).reduce((sum, count) => sum + count, 0);
+    return { ...items, counts: { total, byCategory: categories, byChannel: channels, byAssignee: assignees } };
   }
 
-  private filters(query: QueueQuery, params: Params): string[] {
-    const where = [`t.status = ${params.add(query.status)}`];
+  /** The WHERE clauses of the query, leaving out the facet whose counts they are for. */
+  private filters(query: QueueQuery, omit?: Facet): Params {
+    const params = new Params();
+    const where = params.where;
+    where.push(`t.status = ${params.add(query.status)}`);
     if (query.escalated) where.push(`t.escalated_at IS ${query.escalated === 'true' ? 'NOT ' : ''}NULL`);
-    if (query.channel) where.push(`t.channel = ${params.add(query.channel)}`);
-    if (query.assignee === 'unassigned') {
+    if (query.category && omit !== 'category') where.push(`t.category = ${params.add(query.category)}`);
+    if (query.channel && omit !== 'channel') where.push(`t.channel = ${params.add(query.channel)}`);
+    if (query.assignee === 'unassigned' && omit !== 'assignee') {
       // claimed_until is set and cleared with claimed_by; testing it alone keeps counts index-only.
       where.push('(t.claimed_until IS NULL OR t.claimed_until <= now())');
-    } else if (query.assignee) {
-      if (!CURSOR_PART.uuid.test(query.assignee))
-        throw new BadRequestException('assignee must be a reviewer id or "unassigned"');
+    } else if (query.assignee && omit !== 'assignee') {
       where.push(`t.claimed_by = ${params.add(query.assignee)} AND t.claimed_until > now()`);
     }
     // Same expression as the pg_trgm index ix_review_tasks_search.
     if (query.q) where.push(`(t.subject || ' ' || t.from_address) ILIKE ${params.add(`%${escapeLike(query.q)}%`)}`);
-    return where;
+    return params;
   }
 
-  private async page(query: QueueQuery, shared: string[], sharedParams: Params) {
-    const params = new Params([...sharedParams.values]);
-    const where = [...shared];
-    if (query.category) where.push(`t.category = ${params.add(query.category)}`);
+  private async page(query: QueueQuery) {
+    const params = this.filters(query);
+    const where = params.where;
     const column = SORT_COLUMNS[query.sort];
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
     if (query.cursor) {
@@ -114,12 +128,13 @@ export class ReviewQueueService {
     };
   }
 
-  private async countByCategory(where: string[], values: unknown[]): Promise<Record<string, number>> {
-    const rows: { category: string; count: number }[] = await this.dataSource.query(
-      `SELECT t.category, count(*)::int AS count FROM review_tasks t WHERE ${where.join(' AND ')} GROUP BY t.category`,
-      values,
+  private async countBy(column: string, params: Params): Promise<Record<string, number>> {
+    const rows: { key: string; count: number }[] = await this.dataSource.query(
+      `SELECT ${column} AS key, count(*)::int AS count FROM review_tasks t
+        WHERE ${params.where.join(' AND ')} GROUP BY ${column}`,
+      params.values,
     );
-    return Object.fromEntries(rows.map((row) => [row.category, row.count]));
+    return Object.fromEntries(rows.map((row) => [row.key, row.count]));
   }
 }
 

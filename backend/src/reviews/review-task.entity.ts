@@ -29,7 +29,8 @@ export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided' | 'timed_out
 @Index('ix_review_tasks_status_created', ['status', 'createdAt', 'id'])
 @Index('ix_review_tasks_status_due', ['status', 'dueAt', 'id'])
 @Index('ix_review_tasks_status_confidence', ['status', 'confidence', 'id'])
-@Index('ix_review_tasks_status_category', ['status', 'category', 'claimedUntil'])
+// Every column the queue's counts read (per category, channel and assignee), so each count is an index-only scan.
+@Index('ix_review_tasks_status_facets', ['status', 'category', 'channel', 'claimedUntil', 'claimedBy'])
 @Index('ix_review_tasks_search', { synchronize: false })
 // The deadline sweeps read only pending tasks whose timer has not fired yet.
 @Index('ix_review_tasks_remind_pending', ['remindAt'], { where: `status = 'pending' AND reminded_at IS NULL` })

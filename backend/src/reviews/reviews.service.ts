@@ -52,13 +52,14 @@ export class ReviewsService {
   async recordInterrupt(request: ReviewRequest): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const deadline = reviewDeadline(this.config, request.classification.category, this.clock.now());
-      // Every inbound event is an email today, hence the channel. A new round keeps the first round's
-      // deadline: the customer has been waiting since the review opened.
+      // Events posted to /webhooks/:source are stored with source "webhook:<name>"; every other source is mail.
+      // A new round keeps the first round's deadline: the customer has been waiting since the review opened.
       const result = await manager.query(
         `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, version,
                                    from_address, subject, category, channel, confidence,
                                    remind_at, deadline_action)
-         SELECT $1, $2, 'pending', $3, $4, $5, 1, e.from_address, e.subject, $6, 'email', $7, $8, $9
+         SELECT $1, $2, 'pending', $3, $4, $5, 1, e.from_address, e.subject, $6,
+                CASE WHEN e.source LIKE 'webhook:%' THEN 'webhook' ELSE 'email' END, $7, $8, $9
          FROM workflow_runs r JOIN inbound_events e ON e.id = r.event_id WHERE r.id = $2
          ON CONFLICT (run_id) DO UPDATE
            SET status = 'pending', round = EXCLUDED.round, request = EXCLUDED.request,

@@ -116,8 +116,17 @@ export type QueueItem = z.infer<typeof QueueItemSchema>;
 export const QueuePageSchema = z.object({
   items: z.array(QueueItemSchema),
   nextCursor: z.string().nullable(),
-  /** Counts for the current filter (ignoring the cursor), total and per category. */
-  counts: z.object({ total: z.number().int(), byCategory: z.record(z.string(), z.number().int()) }),
+  /**
+   * Counts for the current filter (ignoring the cursor): the total, and per category, channel and assignee,
+   * each computed under the other filters (so every choice of that facet shows what it would give).
+   * `byAssignee` has "unassigned" and the id of each reviewer holding a live claim.
+   */
+  counts: z.object({
+    total: z.number().int(),
+    byCategory: z.record(z.string(), z.number().int()),
+    byChannel: z.record(z.string(), z.number().int()),
+    byAssignee: z.record(z.string(), z.number().int()),
+  }),
 });
 export type QueuePage = z.infer<typeof QueuePageSchema>;
 

@@ -6,6 +6,8 @@ import { formatDate } from '../../lib/browser';
 
 type Search = Record<string, string | string[] | undefined>;
 
+const CHANNEL_LABELS: Record<string, string> = { email: 'Email', webhook: 'Webhook' };
+
 const SORT_LABELS: Record<QueueQuery['sort'], string> = { due: 'Due time', age: 'Age', confidence: 'Confidence' };
 
 function first(value: string | string[] | undefined): string | undefined {
@@ -53,6 +55,14 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     me.role === 'admin' ? api.reviewers().then((list) => list.items) : Promise.resolve([]),
   ]);
   const categories = Object.entries(page.counts.byCategory).sort(([a], [b]) => a.localeCompare(b));
+  // The channels that exist under the other filters, plus the chosen one even when nothing matches it.
+  const channels = Object.keys({ ...page.counts.byChannel, ...(query.channel ? { [query.channel]: 0 } : {}) }).sort();
+  const assigneeCount = (key: string) => page.counts.byAssignee[key] ?? 0;
+  const allAssignees = Object.values(page.counts.byAssignee).reduce((a, b) => a + b, 0);
+  // Reviewers holding claims that the admin list does not name (a reviewer sees only "Me").
+  const holders = Object.keys(page.counts.byAssignee).filter(
+    (id) => id !== 'unassigned' && id !== me.id && !reviewers.some((r) => r.id === id),
+  );
 
   return (
     <>
@@ -94,23 +104,32 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
         <label>
           Channel
           <select name="channel" defaultValue={query.channel ?? ''}>
-            <option value="">Any</option>
-            <option value="email">Email</option>
+            <option value="">Any ({Object.values(page.counts.byChannel).reduce((a, b) => a + b, 0)})</option>
+            {channels.map((name) => (
+              <option key={name} value={name}>
+                {CHANNEL_LABELS[name] ?? name} ({page.counts.byChannel[name] ?? 0})
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Assignee
           <select name="assignee" defaultValue={query.assignee ?? ''}>
-            <option value="">Anyone</option>
-            <option value="unassigned">Unassigned</option>
-            <option value={me.id}>Me</option>
+            <option value="">Anyone ({allAssignees})</option>
+            <option value="unassigned">Unassigned ({assigneeCount('unassigned')})</option>
+            <option value={me.id}>Me ({assigneeCount(me.id)})</option>
             {reviewers
               .filter((r) => r.id !== me.id)
               .map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.name}
+                  {r.name} ({assigneeCount(r.id)})
                 </option>
               ))}
+            {holders.map((id) => (
+              <option key={id} value={id}>
+                Another reviewer ({assigneeCount(id)})
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -167,6 +186,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
               <th scope="col">Subject</th>
               <th scope="col">From</th>
               <th scope="col">Category</th>
+              <th scope="col">Channel</th>
               <th scope="col">Confidence</th>
               <th scope="col">Received</th>
               <th scope="col">Due</th>
@@ -185,6 +205,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
                 </td>
                 <td>{item.from}</td>
                 <td>{item.category}</td>
+                <td>{CHANNEL_LABELS[item.channel] ?? item.channel}</td>
                 <td>{Math.round(item.confidence * 100)}%</td>
                 <td>{formatDate(item.createdAt)}</td>
                 <td>{formatDate(item.dueAt)}</td>
