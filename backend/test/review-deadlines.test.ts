@@ -1,24 +1,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../src/common/clock';
 import { CheckpointRetentionService } from '../src/retention/checkpoint-retention.service';
 import { ReviewDeadlinesService } from '../src/reviews/review-deadlines.service';
 import type { RunningService } from '../src/bootstrap';
 import { ApiClient } from './support/api-client';
 import { complaintEmail } from './support/emails';
 import { EventStreamReader } from './support/sse';
+import { TestClock } from './support/test-clock';
 import { eventually, TEST_ADMIN, useWorldWithSmtp } from './support/test-service';
-
-/** Real time plus an offset the test moves forward: deadlines come in minutes, not in hours of waiting. */
-class TestClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advanceMinutes(minutes: number): void {
-    this.offsetMs += minutes * 60_000;
-  }
-}
 
 const DUE_MINUTES = 60;
 const REMIND_BEFORE = 15;

@@ -6,6 +6,7 @@ import { RunTraceParent1795280473753 } from './1795280473753-RunTraceParent';
 import { ReviewDeadlinesRetention1795284866775 } from './1795284866775-ReviewDeadlinesRetention';
 import { ReplyChannels1795285555321 } from './1795285555321-ReplyChannels';
 import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
+import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ReviewDeadlinesRetention1795284866775,
   ReplyChannels1795285555321,
   SlackMessages1795286467043,
+  SlackReminders1795289287361,
 ];
