@@ -7,6 +7,7 @@ import { ReviewDeadlinesRetention1795284866775 } from './1795284866775-ReviewDea
 import { ReplyChannels1795285555321 } from './1795285555321-ReplyChannels';
 import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
 import { QueueFacetCounts1795288831354 } from './1795288831354-QueueFacetCounts';
+import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ReplyChannels1795285555321,
   SlackMessages1795286467043,
   QueueFacetCounts1795288831354,
+  SlackReminders1795289287361,
 ];

@@ -201,6 +201,17 @@ export const EnvSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: `Slack needs ${slackCore.join(', ')} together` });
       }
     }
+    if (slackSet.length < slackCore.length) {
+      for (const [name, source] of Object.entries(env.WEBHOOK_SOURCES)) {
+        if (source.reply.channel === 'slack') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['WEBHOOK_SOURCES', name, 'reply'],
+            message: `replies to Slack, which needs ${slackCore.join(', ')}`,
+          });
+        }
+      }
+    }
     if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
       ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when LLM_PROVIDER=openai' });
     }

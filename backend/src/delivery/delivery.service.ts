@@ -7,6 +7,7 @@ import { MetricsService } from '../observability/metrics.service';
 import { Tracing } from '../observability/tracing';
 import { RunsService } from '../runs/runs.service';
 import { CallbackTransport } from './callback-transport';
+import { SlackReplyTransport } from './slack-reply-transport';
 import { MailerService } from './mailer.service';
 import { OutboundMessageEntity } from './outbound-message.entity';
 import { failureKindOf, type ReplyTransports } from './reply-transport';
@@ -31,12 +32,13 @@ export class DeliveryService {
     private readonly dataSource: DataSource,
     mailer: MailerService,
     callback: CallbackTransport,
+    slack: SlackReplyTransport,
     private readonly runs: RunsService,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
   ) {
-    this.transports = { email: mailer, callback };
+    this.transports = { email: mailer, callback, slack };
   }
 
   async deliver(outboundId: string): Promise<DeliveryResult> {

@@ -8,18 +8,27 @@ import { WorkflowRunEntity } from '../runs/workflow-run.entity';
 export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 /** How a reply leaves: an email reply, or a signed POST back to the webhook source that started the run. */
-export type OutboundChannel = 'email' | 'callback';
+export type OutboundChannel = 'email' | 'callback' | 'slack';
 
 /** Where a non-email reply goes; email rows use the address and threading columns instead. */
-export type ReplyTarget = {
-  channel: 'callback';
-  url: string;
-  /** The WEBHOOK_SOURCES name whose reply secret signs the POST. */
-  source: string;
-  eventId: string;
-  /** The webhook-id of the request that started the run, so the receiver can match the answer to it. */
-  webhookId: string;
-};
+export type ReplyTarget =
+  | {
+      channel: 'callback';
+      url: string;
+      /** The WEBHOOK_SOURCES name whose reply secret signs the POST. */
+      source: string;
+      eventId: string;
+      /** The webhook-id of the request that started the run, so the receiver can match the answer to it. */
+      webhookId: string;
+    }
+  | {
+      channel: 'slack';
+      /** A Slack channel id; the answer is posted there, in `threadTs`'s thread when set. */
+      slackChannel: string;
+      threadTs?: string;
+      source: string;
+      eventId: string;
+    };
 
 /** reply: the answer (at most one per run) · holding: the deadline's holding reply (at most one per run). */
 export type OutboundKind = 'reply' | 'holding';

@@ -9,7 +9,14 @@ import type { AppConfig } from '../config/config.schema';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
 import { OutboundMessageEntity, type OutboundKind } from './outbound-message.entity';
-import { callbackWebhookId, mailDomain, replyMessageId, replySubject, threadingHeaders } from './threading';
+import {
+  callbackWebhookId,
+  slackReplyId,
+  mailDomain,
+  replyMessageId,
+  replySubject,
+  threadingHeaders,
+} from './threading';
 
 type Addressing = Pick<
   OutboundMessageEntity,
@@ -112,6 +119,21 @@ export class OutboxService implements ReplyOutbox {
             source: event.source.replace(/^webhook:/, ''),
             eventId: event.id,
             webhookId: event.idempotencyKey.replace(`key:${event.source}:`, ''), // see InboundService.accept
+          },
+          inReplyTo: null,
+          references: [],
+        };
+      case 'slack':
+        return {
+          channel: 'slack',
+          messageId: slackReplyId(run.id),
+          toAddress: null,
+          target: {
+            channel: 'slack',
+            slackChannel: channel.slackChannel,
+            ...(channel.threadTs ? { threadTs: channel.threadTs } : {}),
+            source: event.source.replace(/^webhook:/, ''),
+            eventId: event.id,
           },
           inReplyTo: null,
           references: [],

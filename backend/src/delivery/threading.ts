@@ -17,6 +17,11 @@ export function replyMessageId(runId: string, domain: string): string {
 }
 
 /** The webhook-id of a run's callback reply: the same on every attempt, so the receiver can drop repeats. */
+/** Our id for a run's Slack reply; Slack has no idempotency key, so it only names the outbox row. */
+export function slackReplyId(runId: string): string {
+  return `slack_reply_${runId}`;
+}
+
 export function callbackWebhookId(runId: string): string {
   return `msg_reply_${runId}`;
 }

@@ -4,7 +4,10 @@ import type { AttachmentMeta, EmailAddress } from '@handoff/graphs/contracts';
 export type EventStatus = 'accepted' | 'ignored';
 
 /** Where the approved answer goes when it is not an email reply (webhook sources). */
-export type ReplyChannel = { channel: 'callback'; url: string } | { channel: 'none' };
+export type ReplyChannel =
+  | { channel: 'callback'; url: string }
+  | { channel: 'slack'; slackChannel: string; threadTs?: string }
+  | { channel: 'none' };
 
 /** One inbound email or webhook, stored exactly once per idempotency key. */
 @Entity({ name: 'inbound_events' })

@@ -61,6 +61,22 @@ export const JOBS = {
     jobId: (data: { reviewId: string; round: number }) => `slack-decision-${data.reviewId}-${data.round}`,
     options: SLACK_RETRY,
   },
+  /** Posts the review's threaded reminder, once. */
+  slackRemind: {
+    queue: QUEUES.slack,
+    name: 'slack.remind',
+    schema: z.object({ reviewId: uuid, trace }),
+    jobId: (data: { reviewId: string }) => `slack-remind-${data.reviewId}`,
+    options: SLACK_RETRY,
+  },
+  /** Posts a past-due review to the escalation channel (or its thread), once. */
+  slackEscalate: {
+    queue: QUEUES.slack,
+    name: 'slack.escalate',
+    schema: z.object({ reviewId: uuid, trace }),
+    jobId: (data: { reviewId: string }) => `slack-escalate-${data.reviewId}`,
+    options: SLACK_RETRY,
+  },
 } as const;
 
 export type JobDefinition = (typeof JOBS)[keyof typeof JOBS];

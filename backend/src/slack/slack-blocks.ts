@@ -116,9 +116,13 @@ const OUTCOME: Record<SlackDecisionView['action'], string> = {
   redraft: ':arrows_counterclockwise: Redraft requested',
 };
 
+/** A date Slack shows in the reader's time zone, with the ISO time as fallback. */
+export function slackDate(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString()}>`;
+}
+
 /** The same message once decided: who decided what and when, and no buttons. */
 export function decidedBlocks(review: SlackReviewView, decision: SlackDecisionView): Block[] {
-  const when = Math.floor(decision.decidedAt.getTime() / 1000);
   return [
     ...summary(review),
     {
@@ -126,7 +130,7 @@ export function decidedBlocks(review: SlackReviewView, decision: SlackDecisionVi
       block_id: 'outcome',
       elements: [
         mrkdwn(
-          `${OUTCOME[decision.action]} by ${escapeMrkdwn(decision.actor)} <!date^${when}^{date_short_pretty} {time}|${decision.decidedAt.toISOString()}> · <${review.link}|Open in Handoff>`,
+          `${OUTCOME[decision.action]} by ${escapeMrkdwn(decision.actor)} ${slackDate(decision.decidedAt)} · <${review.link}|Open in Handoff>`,
         ),
       ],
     },

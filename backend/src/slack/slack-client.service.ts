@@ -47,6 +47,19 @@ export class SlackClient {
     });
   }
 
+  /** Plain mrkdwn text in a channel, or in a thread when `threadTs` is set: Slack-delivered answers. */
+  postText(channel: string, text: string, threadTs?: string): Promise<SlackPosted> {
+    return this.call(async () => {
+      const result = await this.web.chat.postMessage({
+        channel,
+        text,
+        unfurl_links: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+      return { channel: result.channel ?? channel, ts: result.ts! };
+    });
+  }
+
   /** A reply in the message's thread, e.g. a reminder. */
   postThreadReply(message: SlackPosted, text: string, blocks?: Blocks): Promise<SlackPosted> {
     return this.call(async () => {

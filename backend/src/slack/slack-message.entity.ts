@@ -32,6 +32,14 @@ export class SlackMessageEntity {
   @Column({ type: 'varchar', length: 16 })
   state: SlackMessageState;
 
+  /** When the review's threaded reminder was posted; set once, so there is one reminder per review. */
+  @Column({ name: 'reminder_posted_at', type: 'timestamptz', nullable: true })
+  reminderPostedAt: Date | null;
+
+  /** When the past-due escalation was posted; set once. */
+  @Column({ name: 'escalation_posted_at', type: 'timestamptz', nullable: true })
+  escalationPostedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

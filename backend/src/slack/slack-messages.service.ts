@@ -7,7 +7,15 @@ import { JOBS } from '../queue/jobs';
 import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
 import { ReviewStreamService } from '../reviews/review-stream.service';
 import { ReviewTaskEntity } from '../reviews/review-task.entity';
-import { decidedBlocks, reviewBlocks, reviewFallback, type SlackReviewView } from './slack-blocks';
+import {
+  decidedBlocks,
+  escapeMrkdwn,
+  reviewBlocks,
+  reviewFallback,
+  slackDate,
+  truncate,
+  type SlackReviewView,
+} from './slack-blocks';
 import { SlackClient, type SlackPosted } from './slack-client.service';
 import { SlackMessageEntity } from './slack-message.entity';
 
@@ -37,11 +45,18 @@ export class SlackMessagesService implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.stream.subscribe({
       event: (event) => {
-        if (event.type === 'review.opened' || event.type === 'review.decided') {
-          void this.enqueueFor(event.reviewId).catch((error: Error) =>
-            this.logger.warn(`queueing Slack work for ${event.reviewId} failed: ${error.message}`),
-          );
-        }
+        const queued =
+          event.type === 'review.opened' || event.type === 'review.decided'
+            ? this.enqueueFor(event.reviewId)
+            : event.type === 'review.reminder'
+              ? this.jobs.enqueue(JOBS.slackRemind, { reviewId: event.reviewId })
+              : event.type === 'review.overdue'
+                ? this.jobs.enqueue(JOBS.slackEscalate, { reviewId: event.reviewId })
+                : undefined;
+        // A lost fast path is caught by the sweeper's reconcile.
+        void queued?.catch((error: Error) =>
+          this.logger.warn(`queueing Slack work for ${event.reviewId} failed: ${error.message}`),
+        );
       },
       close: () => undefined,
     });
@@ -101,6 +116,44 @@ export class SlackMessagesService implements OnApplicationBootstrap {
     return 'updated';
   }
 
+  /** Replies in the review's thread once its reminder has fired, if it is still pending. */
+  async postReminder(reviewId: string): Promise<string> {
+    const task = await this.dataSource.getRepository(ReviewTaskEntity).findOne({ where: { id: reviewId } });
+    if (!task?.remindedAt) return 'no reminder due';
+    if (task.status !== 'pending') return 'no longer pending';
+    const messages = this.dataSource.getRepository(SlackMessageEntity);
+    const message = await messages.findOne({ where: { reviewId } });
+    // Thrown so the job retries: the review's own message is still on its way.
+    if (!message) throw new Error('the review message is not posted yet');
+    if (message.reminderPostedAt) return 'already reminded';
+    const text = `Reminder: this review is due ${slackDate(task.dueAt)}. <${this.linkOf(task)}|Open in Handoff>`;
+    await this.slack.postThreadReply(message, text);
+    await messages.update({ reviewId }, { reminderPostedAt: new Date() });
+    return 'reminded';
+  }
+
+  /**
+   * Posts a past-due review to the escalation channel, or as a thread reply
+   * when none is configured. Whatever the deadline action did to the review,
+   * people should hear that it went past due.
+   */
+  async postEscalation(reviewId: string): Promise<string> {
+    const task = await this.dataSource.getRepository(ReviewTaskEntity).findOne({ where: { id: reviewId } });
+    if (!task?.deadlineActionTakenAt) return 'not overdue';
+    const messages = this.dataSource.getRepository(SlackMessageEntity);
+    const message = await messages.findOne({ where: { reviewId } });
+    if (!message) throw new Error('the review message is not posted yet');
+    if (message.escalationPostedAt) return 'already escalated';
+    const text =
+      `Past due since ${slackDate(task.dueAt)} (${task.deadlineAction.replace('_', ' ')}): ` +
+      `${escapeMrkdwn(truncate(task.subject, 200))} from ${escapeMrkdwn(task.fromAddress)}. <${this.linkOf(task)}|Open in Handoff>`;
+    const channel = this.config.SLACK_ESCALATION_CHANNEL;
+    if (channel) await this.slack.post(channel, text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+    else await this.slack.postThreadReply(message, text);
+    await messages.update({ reviewId }, { escalationPostedAt: new Date() });
+    return channel ? 'escalated' : 'escalated in thread';
+  }
+
   /**
    * Called by the sweeper: queues posts for pending reviews Slack does not show
    * and updates for decisions Slack does not show yet.
@@ -120,7 +173,21 @@ export class SlackMessagesService implements OnApplicationBootstrap {
         LIMIT ${BATCH}`,
     );
     for (const row of stale) await this.jobs.enqueue(JOBS.slackShowDecision, { reviewId: row.id, round: row.round });
-    return unposted.length + stale.length;
+    const unreminded: { id: string }[] = await this.dataSource.query(
+      `SELECT t.id FROM review_tasks t JOIN slack_messages m ON m.review_id = t.id
+        WHERE t.status = 'pending' AND t.reminded_at IS NOT NULL AND m.reminder_posted_at IS NULL
+          AND t.updated_at < now() - ${GRACE}
+        LIMIT ${BATCH}`,
+    );
+    for (const row of unreminded) await this.jobs.enqueue(JOBS.slackRemind, { reviewId: row.id });
+    const unescalated: { id: string }[] = await this.dataSource.query(
+      `SELECT t.id FROM review_tasks t JOIN slack_messages m ON m.review_id = t.id
+        WHERE t.deadline_action_taken_at IS NOT NULL AND m.escalation_posted_at IS NULL
+          AND t.updated_at < now() - ${GRACE}
+        LIMIT ${BATCH}`,
+    );
+    for (const row of unescalated) await this.jobs.enqueue(JOBS.slackEscalate, { reviewId: row.id });
+    return unposted.length + stale.length + unreminded.length + unescalated.length;
   }
 
   private viewOf(task: ReviewTaskEntity): SlackReviewView {
@@ -132,7 +199,11 @@ export class SlackMessagesService implements OnApplicationBootstrap {
       category: task.category,
       confidence: task.confidence,
       request: task.request,
-      link: `${this.config.PUBLIC_UI_URL.replace(/\/$/, '')}/reviews/${task.id}`,
+      link: this.linkOf(task),
     };
+  }
+
+  private linkOf(task: ReviewTaskEntity): string {
+    return `${this.config.PUBLIC_UI_URL.replace(/\/$/, '')}/reviews/${task.id}`;
   }
 }

@@ -24,6 +24,12 @@ export class SlackProcessor extends WorkerHost {
           const { reviewId, round } = JOBS.slackPostReview.schema.parse(job.data);
           return await this.messages.postReview(reviewId, round);
         }
+        if (job.name === JOBS.slackRemind.name) {
+          return await this.messages.postReminder(JOBS.slackRemind.schema.parse(job.data).reviewId);
+        }
+        if (job.name === JOBS.slackEscalate.name) {
+          return await this.messages.postEscalation(JOBS.slackEscalate.schema.parse(job.data).reviewId);
+        }
         const { reviewId, round } = JOBS.slackShowDecision.schema.parse(job.data);
         return await this.messages.showDecision(reviewId, round);
       } catch (error) {

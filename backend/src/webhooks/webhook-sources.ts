@@ -16,6 +16,16 @@ export const WebhookSourceSchema = z.object({
         /** Signs our POSTs to `url` (Standard Webhooks); separate from `secrets`, which sign theirs to us. */
         secret,
       }),
+      z.object({
+        channel: z.literal('slack'),
+        /** The Slack channel id the approved answer is posted to (needs Slack configured). */
+        slackChannel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a channel id such as C0123456789'),
+        /** Posts as a reply in this message's thread instead of a new message. */
+        threadTs: z
+          .string()
+          .regex(/^\d+\.\d+$/, 'must be a Slack message ts such as 1700000000.000100')
+          .optional(),
+      }),
       z.object({ channel: z.literal('none') }),
     ])
     .default({ channel: 'none' }),

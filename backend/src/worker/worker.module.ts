@@ -5,6 +5,7 @@ import { DeliveryProcessor } from '../delivery/delivery.processor';
 import { DeliveryService } from '../delivery/delivery.service';
 import { DevMailController } from '../delivery/dev-mail.controller';
 import { MailerService } from '../delivery/mailer.service';
+import { SlackReplyTransport } from '../delivery/slack-reply-transport';
 import { EventsModule } from '../events/events.module';
 import { InboundWorkerModule } from '../inbound/inbound-worker.module';
 import { QueueModule } from '../queue/queue.module';
@@ -29,6 +30,7 @@ import { WorkflowRunner } from '../workflow/workflow-runner.service';
     WorkflowProcessor,
     MailerService,
     CallbackTransport,
+    SlackReplyTransport,
     DeliveryService,
     DeliveryProcessor,
     SweeperService,

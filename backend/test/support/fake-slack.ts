@@ -19,6 +19,8 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, string>();
   fault: SlackFault;
+  /** chat.postMessage to these channels answers ok:false with the error, as Slack does for e.g. channel_not_found. */
+  readonly channelErrors = new Map<string, string>();
   /** Requests refused because of `fault`. */
   refused = 0;
   private server?: Server;
@@ -58,6 +60,9 @@ export class FakeSlack {
       case 'auth.test':
         return { ok: true, user_id: 'U0HANDOFF', bot_id: 'B0HANDOFF', team_id: 'T0TEAM' };
       case 'chat.postMessage':
+        if (this.channelErrors.has(String(args['channel']))) {
+          return { ok: false, error: this.channelErrors.get(String(args['channel'])) };
+        }
         return { ok: true, channel: args['channel'], ts: `${this.nextTs++}.000100`, message: { text: args['text'] } };
       case 'chat.update':
         return { ok: true, channel: args['channel'], ts: args['ts'] };
