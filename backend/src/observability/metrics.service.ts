@@ -123,6 +123,7 @@ export class MetricsService {
     dataSource: DataSource,
     @InjectQueue(QUEUES.workflow) workflow: Queue,
     @InjectQueue(QUEUES.delivery) delivery: Queue,
+    @InjectQueue(QUEUES.slack) slack: Queue,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'handoff_' });
     new Gauge({
@@ -131,7 +132,7 @@ export class MetricsService {
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
       async collect() {
-        for (const queue of [workflow, delivery]) {
+        for (const queue of [workflow, delivery, slack]) {
           const counts = await queue.getJobCounts(...JOB_STATES);
           for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
         }

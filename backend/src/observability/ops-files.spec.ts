@@ -14,7 +14,7 @@ const BUILT_IN = new Set(['up']);
 /** Every series name the service can expose, with the suffixes histograms add. */
 function exportedNames(): Set<string> {
   const queue = (name: string) => ({ name }) as Queue;
-  const metrics = new MetricsService({} as DataSource, queue('workflow'), queue('delivery'));
+  const metrics = new MetricsService({} as DataSource, queue('workflow'), queue('delivery'), queue('slack'));
   return new Set(
     metrics.registry
       .getMetricsAsArray()
@@ -81,7 +81,12 @@ describe('dashboards and alerts reference only metrics the service exports', () 
   });
 
   test('labels never carry ids', () => {
-    const metrics = new MetricsService({} as DataSource, { name: 'workflow' } as Queue, { name: 'delivery' } as Queue);
+    const metrics = new MetricsService(
+      {} as DataSource,
+      { name: 'workflow' } as Queue,
+      { name: 'delivery' } as Queue,
+      { name: 'slack' } as Queue,
+    );
     for (const metric of metrics.registry.getMetricsAsArray()) {
       const labels = (metric as unknown as { labelNames?: string[] }).labelNames ?? [];
       for (const label of labels) assert.doesNotMatch(label, /id$/i, `${metric.name} has label ${label}`);
