@@ -11,11 +11,14 @@ ensureInstalled();
 build();
 // Lint first: it is fast and catches floating promises and non-exhaustive switches.
 // A lint failure counts as one failed check; the suites still run.
-const lint = spawnSync('npx', ['turbo', 'run', 'lint', '--output-logs=errors-only'], {
+// The build above already type-checks every workspace (tsc, next build); Prettier is checked here too.
+const eslint = spawnSync('npx', ['turbo', 'run', 'lint', '--output-logs=errors-only'], {
   cwd: ROOT,
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });
+const prettier = spawnSync('npx', ['prettier', '--check', '--log-level=warn', '.'], { cwd: ROOT, stdio: 'inherit' });
+const lint = { status: eslint.status || prettier.status };
 
 const SUITES = [
   { name: 'graphs', dir: 'graphs', dirs: ['dist'] },

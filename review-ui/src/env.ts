@@ -27,7 +27,9 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   if (cached) return cached;
   // Empty strings mean "unset", matching the backend's config loader.
-  const present = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(process.env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = EnvSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || 'env'}: ${issue.message}`);

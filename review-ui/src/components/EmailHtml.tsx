@@ -30,7 +30,12 @@ export function EmailHtml({ untrustedHtml }: { untrustedHtml: string }) {
         {allowRemote
           ? 'Remote images over HTTPS are shown. The sender can see that the email was opened.'
           : 'Remote images are blocked so the sender cannot tell the email was opened.'}{' '}
-        <button type="button" className="secondary" onClick={() => setAllowRemote((value) => !value)} aria-pressed={allowRemote}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setAllowRemote((value) => !value)}
+          aria-pressed={allowRemote}
+        >
           {allowRemote ? 'Block remote images' : 'Load remote images'}
         </button>
       </p>

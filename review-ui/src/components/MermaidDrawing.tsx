@@ -28,7 +28,12 @@ export function parseMermaid(source: string): { nodes: string[]; edges: Edge[] }
     if (edge?.[1] && edge[4]) {
       add(edge[1]);
       add(edge[4]);
-      edges.push({ from: edge[1], to: edge[4], conditional: (edge[2] ?? '').includes('.'), label: edge[3]?.trim() || undefined });
+      edges.push({
+        from: edge[1],
+        to: edge[4],
+        conditional: (edge[2] ?? '').includes('.'),
+        label: edge[3]?.trim() || undefined,
+      });
       continue;
     }
     const node = /^\s*([\w-]+)\s*[[({]/.exec(line);
@@ -56,7 +61,8 @@ function layers(nodes: string[], edges: Edge[]): Map<string, number> {
   let last = Math.max(0, ...level.values());
   for (const n of nodes) if (!level.has(n)) level.set(n, ++last);
   // The end sits below everything else.
-  if (level.has('__end__')) level.set('__end__', Math.max(...[...level.entries()].filter(([n]) => n !== '__end__').map(([, l]) => l)) + 1);
+  if (level.has('__end__'))
+    level.set('__end__', Math.max(...[...level.entries()].filter(([n]) => n !== '__end__').map(([, l]) => l)) + 1);
   return level;
 }
 
@@ -92,7 +98,15 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
           className="graph-svg"
         >
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id="arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
             </marker>
           </defs>
@@ -106,14 +120,30 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
               const x = a.x + NODE_W / 2;
               const y = a.y;
               return (
-                <path key={index} d={`M ${x - 14} ${y} C ${x - 30} ${y - 34}, ${x + 30} ${y - 34}, ${x + 14} ${y}`} fill="none" stroke="currentColor" strokeDasharray={dash} markerEnd="url(#arrow)" />
+                <path
+                  key={index}
+                  d={`M ${x - 14} ${y} C ${x - 30} ${y - 34}, ${x + 30} ${y - 34}, ${x + 14} ${y}`}
+                  fill="none"
+                  stroke="currentColor"
+                  strokeDasharray={dash}
+                  markerEnd="url(#arrow)"
+                />
               );
             }
             if (b.y === a.y) {
               const right = b.x > a.x;
               const y = a.y + NODE_H / 2;
               return (
-                <line key={index} x1={right ? a.x + NODE_W : a.x} y1={y} x2={right ? b.x : b.x + NODE_W} y2={y} stroke="currentColor" strokeDasharray={dash} markerEnd="url(#arrow)" />
+                <line
+                  key={index}
+                  x1={right ? a.x + NODE_W : a.x}
+                  y1={y}
+                  x2={right ? b.x : b.x + NODE_W}
+                  y2={y}
+                  stroke="currentColor"
+                  strokeDasharray={dash}
+                  markerEnd="url(#arrow)"
+                />
               );
             }
             const up = b.y <= a.y;
@@ -125,7 +155,14 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
               const y2 = b.y + NODE_H / 2;
               const bend = Math.min(x1, x2) - 40;
               return (
-                <path key={index} d={`M ${x1} ${y1} C ${bend} ${y1}, ${bend} ${y2}, ${x2} ${y2}`} fill="none" stroke="currentColor" strokeDasharray={dash} markerEnd="url(#arrow)" />
+                <path
+                  key={index}
+                  d={`M ${x1} ${y1} C ${bend} ${y1}, ${bend} ${y2}, ${x2} ${y2}`}
+                  fill="none"
+                  stroke="currentColor"
+                  strokeDasharray={dash}
+                  markerEnd="url(#arrow)"
+                />
               );
             }
             return (

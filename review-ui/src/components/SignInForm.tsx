@@ -22,7 +22,12 @@ export function SignInForm({ next }: { next: string }) {
   }
 
   return (
-    <form method="post" onSubmit={(event) => void submit(event)} className="stack" aria-describedby={error ? 'sign-in-error' : undefined}>
+    <form
+      method="post"
+      onSubmit={(event) => void submit(event)}
+      className="stack"
+      aria-describedby={error ? 'sign-in-error' : undefined}
+    >
       <label>
         Email
         <input name="email" type="email" autoComplete="username" required autoFocus />

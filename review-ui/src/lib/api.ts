@@ -122,9 +122,7 @@ const RunDetailsSchema = z.object({
   classification: z.object({ category: z.string() }).loose().nullable().optional(),
   confidence: z.number().nullable().optional(),
   reviewId: z.string().nullable().optional(),
-  steps: z.array(
-    z.object({ node: z.string(), startedAt: z.string(), finishedAt: z.string(), durationMs: z.number() }),
-  ),
+  steps: z.array(z.object({ node: z.string(), startedAt: z.string(), finishedAt: z.string(), durationMs: z.number() })),
   error: z.string().nullable().optional(),
   createdAt: z.string(),
   finishedAt: z.string().nullable().optional(),

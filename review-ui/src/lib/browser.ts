@@ -12,11 +12,19 @@ export async function callApi<T = unknown>(method: string, path: string, body?: 
     response = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': 'application/json', accept: 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    return { status: 0, ok: false, body: null, message: 'The server could not be reached. Check your connection and try again.' };
+    return {
+      status: 0,
+      ok: false,
+      body: null,
+      message: 'The server could not be reached. Check your connection and try again.',
+    };
   }
   const text = await response.text();
   let parsed: unknown = null;
@@ -25,7 +33,8 @@ export async function callApi<T = unknown>(method: string, path: string, body?: 
   } catch {
     parsed = null;
   }
-  const raw = parsed && typeof parsed === 'object' && 'message' in parsed ? (parsed as { message: unknown }).message : undefined;
+  const raw =
+    parsed && typeof parsed === 'object' && 'message' in parsed ? (parsed as { message: unknown }).message : undefined;
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : `HTTP ${response.status}`;
   return { status: response.status, ok: response.ok, body: parsed as T | null, message };
 }

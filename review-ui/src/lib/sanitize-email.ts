@@ -7,9 +7,13 @@ import DOMPurify from 'dompurify';
  * forbids everything but inline styles and (data:, or https: when allowed) images. The sandbox
  * without allow-scripts means nothing could run even if all of that failed.
  */
-export function emailDocument(untrustedHtml: string, allowRemoteImages: boolean): { html: string; blockedImages: number } {
+export function emailDocument(
+  untrustedHtml: string,
+  allowRemoteImages: boolean,
+): { html: string; blockedImages: number } {
   let blockedImages = 0;
-  const allowedImage = (url: string) => /^data:image\//i.test(url.trim()) || (allowRemoteImages && /^https:\/\//i.test(url.trim()));
+  const allowedImage = (url: string) =>
+    /^data:image\//i.test(url.trim()) || (allowRemoteImages && /^https:\/\//i.test(url.trim()));
   const neutraliseCssUrls = (css: string) =>
     css.replace(/url\(\s*(['"]?)(.*?)\1\s*\)/gi, (match, _quote: string, url: string) => {
       if (allowedImage(url)) return match;
@@ -19,7 +23,8 @@ export function emailDocument(untrustedHtml: string, allowRemoteImages: boolean)
 
   const purifier = DOMPurify(window);
   purifier.addHook('uponSanitizeElement', (node) => {
-    if (node.nodeName === 'STYLE' && node.textContent) node.textContent = neutraliseCssUrls(node.textContent).replace(/@import[^;]*;?/gi, '');
+    if (node.nodeName === 'STYLE' && node.textContent)
+      node.textContent = neutraliseCssUrls(node.textContent).replace(/@import[^;]*;?/gi, '');
   });
   purifier.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
@@ -54,7 +59,24 @@ export function emailDocument(untrustedHtml: string, allowRemoteImages: boolean)
     if (style) element.setAttribute('style', neutraliseCssUrls(style));
   });
   const body = purifier.sanitize(untrustedHtml, {
-    FORBID_TAGS: ['form', 'input', 'button', 'textarea', 'select', 'iframe', 'frame', 'object', 'embed', 'link', 'meta', 'base', 'audio', 'video', 'source', 'track'],
+    FORBID_TAGS: [
+      'form',
+      'input',
+      'button',
+      'textarea',
+      'select',
+      'iframe',
+      'frame',
+      'object',
+      'embed',
+      'link',
+      'meta',
+      'base',
+      'audio',
+      'video',
+      'source',
+      'track',
+    ],
     FORBID_ATTR: ['action', 'formaction', 'ping', 'xlink:href'],
     ALLOW_DATA_ATTR: false,
     FORCE_BODY: true,

@@ -27,7 +27,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
               {item.decision.finalText && item.decision.finalText !== item.decision.draftText ? (
                 <details>
                   <summary>Changes to the AI draft</summary>
-                  <DraftDiff before={item.decision.draftText} after={item.decision.finalText} label="Changes to the AI draft" />
+                  <DraftDiff
+                    before={item.decision.draftText}
+                    after={item.decision.finalText}
+                    label="Changes to the AI draft"
+                  />
                 </details>
               ) : null}
               {item.reply ? (

@@ -11,7 +11,11 @@ function duration(ms: number | null): string {
 
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string }> }) {
+export default async function OverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ from?: string; to?: string }>;
+}) {
   await requireSession();
   const { from, to } = await searchParams;
   const overview = await api.overview(isDate(from) ? from : undefined, isDate(to) ? to : undefined);

@@ -14,7 +14,12 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const ACTION_LABELS = { approve: 'approved', edit: 'edited and approved', reject: 'rejected', redraft: 'asked for a redraft' } as const;
+const ACTION_LABELS = {
+  approve: 'approved',
+  edit: 'edited and approved',
+  reject: 'rejected',
+  redraft: 'asked for a redraft',
+} as const;
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requireSession();
@@ -137,7 +142,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             <dd>{request.classification.urgency}</dd>
             <dt>Confidence</dt>
             <dd>
-              <meter min={0} max={1} value={request.confidence} aria-label="Confidence" /> {Math.round(request.confidence * 100)}%
+              <meter min={0} max={1} value={request.confidence} aria-label="Confidence" />{' '}
+              {Math.round(request.confidence * 100)}%
             </dd>
             <dt>Risk flags</dt>
             <dd>{request.classification.riskFlags.join(', ') || 'none'}</dd>
@@ -165,7 +171,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
               {heldByOther ? (
                 <p className="muted">You can still decide, but {review.claim?.reviewerName} is working on it.</p>
               ) : null}
-              <DecisionPanel key={review.round} reviewId={review.id} draft={request.draft} redraftsRemaining={request.redraftsRemaining} />
+              <DecisionPanel
+                key={review.round}
+                reviewId={review.id}
+                draft={request.draft}
+                redraftsRemaining={request.redraftsRemaining}
+              />
               <section aria-labelledby="shortcuts-heading" className="shortcuts">
                 <h3 id="shortcuts-heading">Keyboard shortcuts</h3>
                 <dl>
@@ -205,7 +216,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             {review.decisions.map((d) => (
               <li key={d.id}>
                 <p>
-                  <strong>{d.actor}</strong> {ACTION_LABELS[d.action]} draft {d.round + 1} via {d.surface} at {formatDate(d.decidedAt)}
+                  <strong>{d.actor}</strong> {ACTION_LABELS[d.action]} draft {d.round + 1} via {d.surface} at{' '}
+                  {formatDate(d.decidedAt)}
                 </p>
                 {d.reason ? <p>Reason: {d.reason}</p> : null}
                 {d.feedback ? <p>Feedback: {d.feedback}</p> : null}

@@ -74,7 +74,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <td>{formatDate(step.startedAt)}</td>
               <td>{step.durationMs} ms</td>
               <td>
-                <span className="bar" style={{ width: `${total ? Math.max(2, (step.durationMs / total) * 100) : 0}%` }} aria-hidden="true" />
+                <span
+                  className="bar"
+                  style={{ width: `${total ? Math.max(2, (step.durationMs / total) * 100) : 0}%` }}
+                  aria-hidden="true"
+                />
                 <span className="visually-hidden">{total ? Math.round((step.durationMs / total) * 100) : 0}%</span>
               </td>
             </tr>
@@ -83,7 +87,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </table>
       <h2>The workflow</h2>
       {drawing ? (
-        <MermaidDrawing source={drawing.mermaid} title={`${drawing.name} v${drawing.version}`} highlight={run.steps.map((s) => s.node)} />
+        <MermaidDrawing
+          source={drawing.mermaid}
+          title={`${drawing.name} v${drawing.version}`}
+          highlight={run.steps.map((s) => s.node)}
+        />
       ) : (
         <p className="muted">The graph drawing is not available.</p>
       )}
