@@ -121,6 +121,13 @@ describe('Dockerfiles', () => {
       assert.doesNotMatch(user, /^USER (root|0)(:|$)/);
       const healthcheck = lines.find((line) => /^HEALTHCHECK /.test(line));
       assert.ok(healthcheck && !/HEALTHCHECK NONE/.test(healthcheck), 'HEALTHCHECK');
+      // npm ci checks the whole lockfile against the workspace manifests, so each must be in the image.
+      const workspaces = (JSON.parse(readRepoFile('package.json')) as { workspaces: string[] }).workspaces;
+      const copied = readRepoFile(path);
+      const missing = workspaces.filter(
+        (workspace) => !copied.includes(`\nCOPY ${workspace}/package.json ${workspace}/\n`),
+      );
+      assert.deepEqual(missing, [], 'workspace manifests not copied');
       for (const line of lines.filter((candidate) => /^COPY (?!--from)/.test(candidate))) {
         const source = line
           .split(/\s+/)
