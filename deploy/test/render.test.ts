@@ -231,6 +231,22 @@ describe('API and review UI', () => {
     assert.equal(containerEnv(objects, 'handoff-api').PUBLIC_UI_URL, 'https://handoff.example.com');
   });
 
+  test('an SMTP listener gets a reachable bind address, a container port and a Service', () => {
+    const smtp = renderObjects(resolveValues({ config: { SMTP_LISTENER_PORT: 2525 } }));
+    const container = findObject(smtp, 'Deployment', 'handoff-worker').spec.template.spec.containers[0];
+    assert.deepEqual(container.ports[1], { name: 'smtp', containerPort: 2525 });
+    assert.equal(containerEnv(smtp, 'handoff-worker').SMTP_LISTENER_HOST, '0.0.0.0');
+    const service = findObject(smtp, 'Service', 'handoff-worker-smtp');
+    assert.deepEqual(service.spec.ports, [{ name: 'smtp', port: 25, targetPort: 'smtp' }]);
+    assert.equal(service.spec.selector['app.kubernetes.io/component'], 'worker');
+    assert.equal(
+      renderObjects(resolveValues())
+        .map(plainObject)
+        .filter((o) => o.metadata.name === 'handoff-worker-smtp').length,
+      0,
+    );
+  });
+
   test('the migration Job runs setup before the new version serves', () => {
     const job = plainObject(objects.find((object) => plainObject(object).kind === 'Job')!);
     assert.equal(plainObject(objects[0]!).kind, 'Job', 'first in the file, to apply first');
