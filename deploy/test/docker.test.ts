@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '@handoff/backend/dist/src/config/config.schema';
@@ -137,4 +140,43 @@ describe('Dockerfiles', () => {
       }
     });
   }
+
+  test("the images' HEALTHCHECK commands report a healthy and an unhealthy server", async () => {
+    let status = 200;
+    const server = createServer((request, response) => {
+      const healthy = request.url === '/sign-in' || request.url === '/health/ready';
+      response.writeHead(healthy ? status : 404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    // As Docker runs them: the exec form, from the image's WORKDIR (the backend's script sits in deploy/docker here).
+    const run = (path: string, cwd: string) => {
+      const command = healthcheckCommand(path);
+      assert.equal(command[0], 'node');
+      return new Promise<number>((resolve) =>
+        execFile(process.execPath, command.slice(1), { cwd, env: { PORT: port, REVIEW_UI_PORT: port } }, (error) =>
+          resolve(error ? Number(error.code) : 0),
+        ),
+      );
+    };
+    try {
+      for (const [path, cwd] of [
+        ['backend/Dockerfile', join(ROOT, 'deploy/docker')],
+        ['review-ui/Dockerfile', ROOT],
+      ] as const) {
+        status = 200;
+        assert.equal(await run(path, cwd), 0, `${path}: healthy`);
+        status = 503;
+        assert.equal(await run(path, cwd), 1, `${path}: unhealthy`);
+      }
+    } finally {
+      server.close();
+    }
+  });
 });
+
+/** The exec-form command of a Dockerfile's HEALTHCHECK. */
+function healthcheckCommand(path: string): string[] {
+  const line = runtimeStage(path).lines.find((candidate) => candidate.startsWith('HEALTHCHECK '));
+  return JSON.parse(line!.slice(line!.indexOf(' CMD ') + 5)) as string[];
+}
