@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { ROOT } from './support';
+import { ROOT, runNode } from './support';
 
 const CLI = join(__dirname, '..', 'src', 'cli.js');
 const work = mkdtempSync(join(tmpdir(), 'handoff-render-'));
 
 /** Runs the CLI as `npm run k8s:render` does, from `cwd` (npm passes it as INIT_CWD). */
-function render(args: string[], cwd = work): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', INIT_CWD: cwd } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const render = (args: string[], cwd = work) => runNode([CLI, ...args], { INIT_CWD: cwd });
 
 describe('npm run k8s:render', () => {
   after(() => rmSync(work, { recursive: true, force: true }));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import { describe, test } from 'node:test';
 import { loadConfig } from '@handoff/backend/dist/src/config/config.schema';
 import { parse } from 'yaml';
 import { SETTINGS, type SettingReader } from '../src/settings';
-import { readRepoFile, ROOT } from './support';
+import { readRepoFile, ROOT, runNode } from './support';
 
 interface ComposeService {
   build?: { context: string; dockerfile: string };
@@ -150,14 +149,10 @@ describe('Dockerfiles', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = String((server.address() as AddressInfo).port);
     // As Docker runs them: the exec form, from the image's WORKDIR (the backend's script sits in deploy/docker here).
-    const run = (path: string, cwd: string) => {
-      const command = healthcheckCommand(path);
-      assert.equal(command[0], 'node');
-      return new Promise<number>((resolve) =>
-        execFile(process.execPath, command.slice(1), { cwd, env: { PORT: port, REVIEW_UI_PORT: port } }, (error) =>
-          resolve(error ? Number(error.code) : 0),
-        ),
-      );
+    const run = async (path: string, cwd: string) => {
+      const [program, ...args] = healthcheckCommand(path);
+      assert.equal(program, 'node');
+      return (await runNode(args, { PORT: port, REVIEW_UI_PORT: port }, cwd)).code;
     };
     try {
       for (const [path, cwd] of [

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT } from './support';
+import { HEALTHCHECK, runNode } from './support';
 
-const SCRIPT = join(ROOT, 'deploy/docker/healthcheck.mjs');
 const METRICS_TOKEN = 'metrics-token-0123456789';
-
-/** Runs the probe script as the image does; resolves with its exit code and stderr. */
-function probe(check: string, env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [SCRIPT, check],
-      { env: { PATH: process.env.PATH ?? '', ...env } },
-      (error, _out, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
-    );
-  });
-}
+const probe = (check: string, env: Record<string, string>) => runNode([HEALTHCHECK, check], env);
 
 async function listen(handler: RequestListener): Promise<{ server: Server; port: string }> {
   const server = createServer(handler);

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '@kubernetes-models/base';
@@ -44,3 +45,21 @@ export function findObject(objects: Model<unknown>[], kind: string, name: string
     );
   return found;
 }
+
+export interface NodeRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a Node script with only PATH and `env` in its environment; resolves with its exit code and output. */
+export function runNode(args: string[], env: Record<string, string>, cwd = ROOT): Promise<NodeRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** The backend image's probe script: `node healthcheck.mjs live|ready`. */
+export const HEALTHCHECK = join(ROOT, 'deploy/docker/healthcheck.mjs');
