@@ -54,6 +54,7 @@ function createContext(values: Values): Context {
     'app.kubernetes.io/instance': values.name,
     'app.kubernetes.io/component': component,
   });
+  // The bundled databases are third-party images: no Handoff version.
   const version = (component: Component) =>
     component === 'review-ui'
       ? values.image.reviewUi.tag
@@ -66,7 +67,7 @@ function createContext(values: Values): Context {
       ...selector(component),
       'app.kubernetes.io/part-of': 'handoff',
       'app.kubernetes.io/managed-by': 'handoff-deploy',
-      // Label values allow no ':' or '/', which image tags may not contain anyway but digests would.
+      // Only tags that are valid label values (63 characters of [A-Za-z0-9._-]).
       ...(tag && /^[A-Za-z0-9._-]{1,63}$/.test(tag) ? { 'app.kubernetes.io/version': tag } : {}),
     };
   };
@@ -105,8 +106,9 @@ function envFor(reader: SettingReader, values: Values): Record<string, string> {
   return sortKeys(env);
 }
 
+/** By code point, not locale, so every machine renders the same bytes. */
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The rendered Secret's data: inline secrets, plus URLs of bundled services when not given. */
@@ -139,7 +141,7 @@ const containerSecurity = (readOnlyRootFilesystem: boolean): IContainer['securit
   capabilities: { drop: ['ALL'] },
 });
 
-/** The API needs no Kubernetes credentials, so pods get no service account token. */
+/** Nothing here calls the Kubernetes API, so pods get no service-account token. */
 function podSpec(ctx: Context, spec: IPodSpec, user = NODE_USER): IPodSpec {
   const pullSecrets = ctx.values.image.pullSecrets.map((name) => ({ name }));
   return {
@@ -217,14 +219,12 @@ function migrationJob(ctx: Context): Job {
   // Hooks run before the release's other objects exist, so the Job is a hook only when what it reads
   // exists beforehand (an external database, a Secret you manage); otherwise apply it first (README).
   const asHook = !values.postgres.bundled && Boolean(values.secrets.existingSecret);
-  const hooks: Record<string, string> = !asHook
-    ? {}
-    : {
-        'helm.sh/hook': 'pre-install,pre-upgrade',
-        'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
-        'argocd.argoproj.io/hook': 'PreSync',
-        'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-      };
+  const hooks = {
+    'helm.sh/hook': 'pre-install,pre-upgrade',
+    'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+    'argocd.argoproj.io/hook': 'PreSync',
+    'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+  };
   const waitForPostgres: IContainer[] = values.postgres.bundled
     ? [
         {
@@ -238,7 +238,7 @@ function migrationJob(ctx: Context): Job {
   return new Job({
     metadata: {
       ...metadata(ctx, 'migrate', `${ctx.nameOf('migrate')}-${suffix}`),
-      ...(Object.keys(hooks).length ? { annotations: hooks } : {}),
+      ...(asHook ? { annotations: hooks } : {}),
     },
     spec: {
       backoffLimit: values.migration.backoffLimit,
