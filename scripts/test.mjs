@@ -24,6 +24,7 @@ const SUITES = [
   { name: 'graphs', dir: 'graphs', dirs: ['dist'] },
   { name: 'backend', dir: 'backend', dirs: ['dist'] },
   { name: 'review-ui', dir: 'review-ui', dirs: ['dist/e2e'] },
+  { name: 'deploy', dir: 'deploy', dirs: ['dist'] },
 ];
 const only = process.env.TEST_SUITE;
 const tapDir = mkdtempSync(join(tmpdir(), 'handoff-tap-'));
