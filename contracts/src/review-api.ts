@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AttachmentMetaSchema, EmailAddressSchema } from './message';
-import { DecisionSurfaceSchema, ReviewRequestSchema } from './review';
+import { AttachmentMetaSchema, EmailAddressSchema, ThreadEntrySchema } from './message';
+import { DecisionActionSchema, DecisionSurfaceSchema, ReviewRequestSchema } from './review';
 
 /**
  * The HTTP contract between the backend and the review UI. The backend
- * validates what it sends against these schemas in tests; the UI types its
- * client from them. All timestamps are ISO 8601 strings.
+ * validates what it receives with these schemas and its tests parse what it
+ * sends with them; the UI types its client from them. All timestamps are ISO 8601 strings.
  */
 
 export const RoleSchema = z.enum(['reviewer', 'admin']);
@@ -56,7 +56,7 @@ export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().option
  * `asc` puts the earliest due, the oldest and the least confident first.
  */
 export const QueueSortSchema = z.enum(['due', 'age', 'confidence']);
-/** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
+
 /**
  * What happens to a still-pending review at its deadline: `escalate` flags it for the admin queue
  * (it stays pending), `holding_reply` sends the configured holding reply once (it stays pending),
@@ -68,6 +68,7 @@ export type DeadlineAction = z.infer<typeof DeadlineActionSchema>;
 /** pending · redrafting · decided by a person · timed_out: closed by its deadline's `close` action. */
 export const ReviewStatusSchema = z.enum(['pending', 'redrafting', 'decided', 'timed_out']);
 
+/** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
 export const QueueQuerySchema = z.object({
   status: ReviewStatusSchema.default('pending'),
   sort: QueueSortSchema.default('due'),
@@ -94,6 +95,9 @@ export const ClaimSchema = z.object({
 
 /** POST/DELETE /api/v1/reviews/:id/claim and POST /api/v1/reviews/:id/assign → the claim now in force. 409 when someone else holds it. */
 export const ClaimResponseSchema = z.object({ claim: ClaimSchema.nullable() });
+/** POST /api/v1/reviews/:id/assign (admin): give the claim to this reviewer. */
+export const AssignInputSchema = z.object({ reviewerId: z.uuid() });
+export type AssignInput = z.infer<typeof AssignInputSchema>;
 
 export const QueueItemSchema = z.object({
   id: z.string(),
@@ -135,7 +139,7 @@ export const DecisionRecordSchema = z.object({
   round: z.number().int(),
   actor: z.string(),
   surface: DecisionSurfaceSchema,
-  action: z.enum(['approve', 'edit', 'reject', 'redraft']),
+  action: DecisionActionSchema,
   draftText: z.string(),
   finalText: z.string().nullable(),
   diff: z.string().nullable(),
@@ -171,9 +175,7 @@ export const ReviewDetailSchema = z.object({
     messageId: z.string().nullable(),
     receivedAt: z.string(),
     attachments: z.array(AttachmentMetaSchema),
-    thread: z.array(
-      z.object({ direction: z.enum(['inbound', 'outbound']), from: z.string(), at: z.string(), text: z.string() }),
-    ),
+    thread: z.array(ThreadEntrySchema),
   }),
   decisions: z.array(DecisionRecordSchema),
   reply: z
@@ -242,7 +244,3 @@ export const OverviewSchema = z.object({
   ),
 });
 export type Overview = z.infer<typeof OverviewSchema>;
-
-/** GET /api/v1/graphs/email-triage/mermaid → the workflow drawn as a Mermaid flowchart. */
-export const GraphDrawingSchema = z.object({ name: z.string(), version: z.number().int(), mermaid: z.string() });
-export type GraphDrawing = z.infer<typeof GraphDrawingSchema>;
