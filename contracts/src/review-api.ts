@@ -30,9 +30,11 @@ export const LinkSlackUserInputSchema = z.object({
     .regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id such as U0123456789')
     .nullable(),
 });
+export type LinkSlackUserInput = z.infer<typeof LinkSlackUserInputSchema>;
 
 /** POST /api/v1/auth/login and GET /api/v1/auth/me → the signed-in reviewer (me: 401 when signed out). */
 export const SessionResponseSchema = z.object({ reviewer: ReviewerSchema });
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 /** GET /api/v1/reviewers (admin) → every account, oldest first. POST and PATCH answer with one ReviewerSchema. */
 export const ReviewerListSchema = z.object({ items: z.array(ReviewerSchema) });
 
@@ -41,6 +43,7 @@ export const LoginInputSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
   password: z.string().min(1).max(200),
 });
+export type LoginInput = z.infer<typeof LoginInputSchema>;
 /** POST /api/v1/reviewers (admin) */
 export const CreateReviewerInputSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -48,8 +51,10 @@ export const CreateReviewerInputSchema = z.object({
   password: z.string().min(12).max(200),
   role: RoleSchema.default('reviewer'),
 });
+export type CreateReviewerInput = z.infer<typeof CreateReviewerInputSchema>;
 /** PATCH /api/v1/reviewers/:id (admin) */
 export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().optional(), role: RoleSchema.optional() });
+export type UpdateReviewerInput = z.infer<typeof UpdateReviewerInputSchema>;
 
 /**
  * due: by due time · age: by creation time · confidence: by model confidence.
@@ -92,9 +97,11 @@ export const ClaimSchema = z.object({
   reviewerName: z.string(),
   until: z.string(),
 });
+export type Claim = z.infer<typeof ClaimSchema>;
 
 /** POST/DELETE /api/v1/reviews/:id/claim and POST /api/v1/reviews/:id/assign → the claim now in force. 409 when someone else holds it. */
 export const ClaimResponseSchema = z.object({ claim: ClaimSchema.nullable() });
+export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
 /** POST /api/v1/reviews/:id/assign (admin): give the claim to this reviewer. */
 export const AssignInputSchema = z.object({ reviewerId: z.uuid() });
 export type AssignInput = z.infer<typeof AssignInputSchema>;
