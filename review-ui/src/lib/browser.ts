@@ -1,18 +1,21 @@
-import {
-  AssignInputSchema,
-  ConflictBodySchema,
+import type {
+  AssignInput,
+  ClaimResponse,
+  ConflictBody,
   CreateReviewerInputSchema,
-  DecisionInputSchema,
-  LinkSlackUserInputSchema,
-  LoginInputSchema,
-  UpdateReviewerInputSchema,
-  type ClaimResponse,
-  type ConflictBody,
-  type DecisionOutcome,
-  type Reviewer,
-  type SessionResponse,
+  DecisionInput,
+  DecisionOutcome,
+  LinkSlackUserInput,
+  LoginInput,
+  Reviewer,
+  SessionResponse,
+  UpdateReviewerInput,
 } from '@handoff/contracts';
 import type { z } from 'zod';
+
+type Contracts = typeof import('@handoff/contracts');
+/** The schemas (and zod with them) load with the first write, so no page carries them before anyone acts. */
+const loadContracts = (): Promise<Contracts> => import('@handoff/contracts');
 
 /** Browser-side calls to this UI's own /api/v1 proxy (never to the backend directly). */
 export interface ApiResult<T = unknown> {
@@ -56,7 +59,7 @@ async function callApi<T>(method: string, path: string, body?: unknown): Promise
   const raw =
     parsed && typeof parsed === 'object' && 'message' in parsed ? (parsed as { message: unknown }).message : undefined;
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : `HTTP ${response.status}`;
-  const conflict = response.status === 409 ? ConflictBodySchema.safeParse(parsed) : null;
+  const conflict = response.status === 409 ? (await loadContracts()).ConflictBodySchema.safeParse(parsed) : null;
   return {
     status: response.status,
     ok: response.ok,
@@ -70,13 +73,13 @@ async function callApi<T>(method: string, path: string, body?: unknown): Promise
  * Sends a body the backend validates with `schema`, after checking it here with the same schema, so a
  * malformed write never leaves the browser and the reviewer reads what is wrong at once.
  */
-async function sendValid<S extends z.ZodType, T>(
+async function sendValid<T>(
   method: string,
   path: string,
-  schema: S,
-  input: z.input<S>,
+  schemaOf: (contracts: Contracts) => z.ZodType,
+  input: unknown,
 ): Promise<ApiResult<T>> {
-  const checked = schema.safeParse(input);
+  const checked = schemaOf(await loadContracts()).safeParse(input);
   if (!checked.success) {
     const message = checked.error.issues
       .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
@@ -91,31 +94,21 @@ const reviewer = (id: string) => `/reviewers/${encodeURIComponent(id)}`;
 
 /** Every write the browser makes, each typed with the contract schema the backend validates it with. */
 export const writes = {
-  login: (input: z.input<typeof LoginInputSchema>) =>
-    sendValid<typeof LoginInputSchema, SessionResponse>('POST', '/auth/login', LoginInputSchema, input),
+  login: (input: LoginInput) => sendValid<SessionResponse>('POST', '/auth/login', (c) => c.LoginInputSchema, input),
   logout: () => callApi<void>('POST', '/auth/logout'),
-  decide: (reviewId: string, input: z.input<typeof DecisionInputSchema>) =>
-    sendValid<typeof DecisionInputSchema, DecisionOutcome>(
-      'POST',
-      `${review(reviewId)}/decision`,
-      DecisionInputSchema,
-      input,
-    ),
+  decide: (reviewId: string, input: DecisionInput) =>
+    sendValid<DecisionOutcome>('POST', `${review(reviewId)}/decision`, (c) => c.DecisionInputSchema, input),
   claim: (reviewId: string) => callApi<ClaimResponse>('POST', `${review(reviewId)}/claim`),
   release: (reviewId: string) => callApi<ClaimResponse>('DELETE', `${review(reviewId)}/claim`),
-  assign: (reviewId: string, input: z.input<typeof AssignInputSchema>) =>
-    sendValid<typeof AssignInputSchema, ClaimResponse>('POST', `${review(reviewId)}/assign`, AssignInputSchema, input),
+  assign: (reviewId: string, input: AssignInput) =>
+    sendValid<ClaimResponse>('POST', `${review(reviewId)}/assign`, (c) => c.AssignInputSchema, input),
+  // The role may be left out: the schema defaults it to reviewer.
   createReviewer: (input: z.input<typeof CreateReviewerInputSchema>) =>
-    sendValid<typeof CreateReviewerInputSchema, Reviewer>('POST', '/reviewers', CreateReviewerInputSchema, input),
-  updateReviewer: (id: string, input: z.input<typeof UpdateReviewerInputSchema>) =>
-    sendValid<typeof UpdateReviewerInputSchema, Reviewer>('PATCH', reviewer(id), UpdateReviewerInputSchema, input),
-  linkSlackUser: (id: string, input: z.input<typeof LinkSlackUserInputSchema>) =>
-    sendValid<typeof LinkSlackUserInputSchema, Reviewer>(
-      'PUT',
-      `${reviewer(id)}/slack-user`,
-      LinkSlackUserInputSchema,
-      input,
-    ),
+    sendValid<Reviewer>('POST', '/reviewers', (c) => c.CreateReviewerInputSchema, input),
+  updateReviewer: (id: string, input: UpdateReviewerInput) =>
+    sendValid<Reviewer>('PATCH', reviewer(id), (c) => c.UpdateReviewerInputSchema, input),
+  linkSlackUser: (id: string, input: LinkSlackUserInput) =>
+    sendValid<Reviewer>('PUT', `${reviewer(id)}/slack-user`, (c) => c.LinkSlackUserInputSchema, input),
 };
 
 /** True when a key press happened while typing, so single-letter shortcuts must not fire. */
