@@ -1,8 +1,8 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
-  // Shared zod contracts will come from the graphs workspace once the review inbox lands.
-  transpilePackages: ['@handoff/graphs'],
+  // The HTTP contracts (zod schemas) come from the contracts workspace, shared with the backend.
+  transpilePackages: ['@handoff/contracts'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

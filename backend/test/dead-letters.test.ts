@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { ConflictBodySchema, DeadLetterPageSchema, ReplayResponseSchema } from '@handoff/contracts';
 import { orderStatusEmail } from './support/emails';
 import { ScriptedLlm, useWorldWithScriptedLlm } from './support/llm-script';
 
@@ -17,18 +18,21 @@ test('a run failed by the LLM is listed as a dead letter and a replay finishes i
     orderStatusEmail({ from: { address: 'dead@customer.example' }, text: `Where is my order #48213? ${token}` }),
   );
   const failed = await context.api.waitForRun(accepted.body.runId, ['failed']);
-  const listed = await context.api.get('/api/v1/dead-letters');
-  const entry = listed.body.items.find((item: { runId: string }) => item.runId === failed.id);
+  const listed = DeadLetterPageSchema.parse((await context.api.get('/api/v1/dead-letters')).body);
+  const entry = listed.items.find((item) => item.runId === failed.id);
   assert.ok(entry, 'the failed run is listed');
   assert.equal(entry.failedStep, 'classify');
-  assert.match(entry.error, /400/);
+  assert.match(entry.error ?? '', /400/);
 
   const replay = await context.api.post(`/api/v1/runs/${failed.id}/replay`);
   assert.equal(replay.status, 202);
+  assert.deepEqual(ReplayResponseSchema.parse(replay.body), { runId: failed.id, status: 'queued' });
   const run = await context.api.waitForRun(failed.id, ['sent']);
   assert.equal(run.error, null);
   assert.equal(repliesTo('dead@customer.example').length, 1);
-  assert.equal((await context.api.post(`/api/v1/runs/${failed.id}/replay`)).status, 409, 'only failed runs replay');
+  const again = await context.api.post(`/api/v1/runs/${failed.id}/replay`);
+  assert.equal(again.status, 409, 'only failed runs replay');
+  assert.match(ConflictBodySchema.parse(again.body).message, /is sent, not failed/);
 });
 
 test('a reply the SMTP server refused is sent again on replay, once', async () => {
@@ -39,7 +43,9 @@ test('a reply the SMTP server refused is sent again on replay, once', async () =
   );
   await context.api.waitForRun(accepted.body.runId, ['failed']);
   assert.equal(repliesTo('refused@customer.example').length, 0);
-  assert.equal((await context.api.post(`/api/v1/runs/${accepted.body.runId}/replay`)).status, 202);
+  const replay = await context.api.post(`/api/v1/runs/${accepted.body.runId}/replay`);
+  assert.equal(replay.status, 202);
+  assert.deepEqual(ReplayResponseSchema.parse(replay.body), { runId: accepted.body.runId, status: 'sending' });
   await context.api.waitForRun(accepted.body.runId, ['sent']);
   await new Promise((resolve) => setTimeout(resolve, 500));
   assert.equal(repliesTo('refused@customer.example').length, 1);

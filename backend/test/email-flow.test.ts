@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { ConflictBodySchema, DecisionOutcomeSchema, RunDetailsSchema } from '@handoff/contracts';
 import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail, rawEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
@@ -32,11 +33,11 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
     assert.equal(accepted.body.status, 'queued');
     assert.equal(accepted.body.duplicate, false);
 
-    const run = await api.waitForRun(accepted.body.runId, ['sent']);
-    assert.equal(run.classification.category, 'order_status');
-    assert.ok(run.confidence >= 0.8, `confidence ${run.confidence}`);
+    const run = RunDetailsSchema.parse(await api.waitForRun(accepted.body.runId, ['sent']));
+    assert.equal(run.classification?.category, 'order_status');
+    assert.ok((run.confidence ?? 0) >= 0.8, `confidence ${run.confidence}`);
     assert.deepEqual(
-      run.steps.map((step: { node: string }) => step.node),
+      run.steps.map((step) => step.node),
       ['classify', 'draft', 'score', 'route', 'send_request'],
     );
     for (const step of run.steps) assert.ok(step.durationMs >= 0);
@@ -52,7 +53,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
     assert.equal(reply.autoSubmitted, 'auto-replied');
     assert.match(reply.raw, /^To: auto\.sender@customer\.example\r?$/m);
     assert.match(reply.text, /48213/);
-    assert.equal(run.reply.messageId, reply.messageId);
+    assert.equal(run.reply?.messageId, reply.messageId);
   });
 
   test('a complaint waits for a person; approval sends exactly one reply and a second decision gets 409', async () => {
@@ -74,10 +75,14 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
 
     const decided = await api.post(`/api/v1/reviews/${review.id}/decision`, { action: 'approve' });
     assert.equal(decided.status, 200);
-    assert.equal(decided.body.actor, 'api-key:admin');
+    const outcome = DecisionOutcomeSchema.parse(decided.body);
+    assert.equal(outcome.actor, 'api-key:admin');
+    assert.deepEqual([outcome.reviewId, outcome.runId, outcome.action], [review.id, accepted.body.runId, 'approve']);
     const conflict = await api.post(`/api/v1/reviews/${review.id}/decision`, { action: 'reject', reason: 'too late' });
     assert.equal(conflict.status, 409);
-    assert.equal(conflict.body.decision.action, 'approve');
+    const refusal = ConflictBodySchema.parse(conflict.body);
+    assert.equal(refusal.decision?.action, 'approve');
+    assert.equal(refusal.decision?.actor, 'api-key:admin');
 
     await api.waitForRun(accepted.body.runId, ['sent']);
     await smtp.waitFor(() => mailsTo('approve@customer.example').length >= 1);
@@ -271,7 +276,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
       assert.equal(response.status, 202, label);
       assert.equal(response.body.status, 'ignored', label);
       assert.ok(response.body.ignoredReason, label);
-      const run = (await api.get(`/api/v1/runs/${response.body.runId}`)).body;
+      const run = RunDetailsSchema.parse((await api.get(`/api/v1/runs/${response.body.runId}`)).body);
       assert.equal(run.status, 'ignored', label);
       assert.equal(run.message.ignoredReason, response.body.ignoredReason, label);
     }

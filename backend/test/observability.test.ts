@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { RunTimelineSchema } from '@handoff/contracts';
 import { startFakeOpenAIServer, triageResponder, type FakeOpenAIServer } from '@handoff/graphs/testing';
 import { WorkerMetricsServer } from '../src/observability/worker-metrics-server';
 import { ApiClient } from './support/api-client';
@@ -146,8 +147,8 @@ describe('observability of one message, end to end', () => {
       'one trace from ingest to delivery',
     );
     assert.equal(decided.get('handoff_review_queue_depth'), 0);
-    const timeline = (await api.get(`/api/v1/runs/${accepted.body.runId}/timeline`)).body;
-    const steps = timeline.steps.map((step: { node: string; outcome: string }) => `${step.node}:${step.outcome}`);
+    const timeline = RunTimelineSchema.parse((await api.get(`/api/v1/runs/${accepted.body.runId}/timeline`)).body);
+    const steps = timeline.steps.map((step) => `${step.node}:${step.outcome}`);
     assert.deepEqual(steps.slice(0, 5), [
       'classify:completed',
       'draft:completed',
@@ -230,26 +231,21 @@ describe('observability of one message, end to end', () => {
   test('the run timeline shows every step, its outcome and its LLM calls', async () => {
     const timeline = await api.get(`/api/v1/runs/${runId}/timeline`);
     assert.equal(timeline.status, 200);
-    assert.equal(timeline.body.status, 'sent');
-    const steps = timeline.body.steps as {
-      node: string;
-      outcome: string;
-      startedAt: string;
-      finishedAt: string;
-      durationMs: number;
-      llmCalls: any[];
-    }[];
+    const { status, steps } = RunTimelineSchema.parse(timeline.body);
+    assert.equal(status, 'sent');
     assert.deepEqual(
       steps.map((step) => step.node),
       ['classify', 'draft', 'score', 'route', 'send_request', 'delivery'],
     );
     assert.equal(steps.at(-1)!.outcome, 'sent');
-    for (const step of steps) assert.ok(step.durationMs >= 0, step.node);
+    for (const step of steps) assert.ok(step.durationMs !== null && step.durationMs >= 0, step.node);
     for (const node of ['classify', 'draft', 'score']) {
       const [call] = steps.find((step) => step.node === node)!.llmCalls;
+      assert.ok(call, `${node} made an LLM call`);
       assert.equal(call.model, 'gpt-test', node);
-      assert.ok(call.promptTokens > 0 && call.completionTokens > 0 && call.latencyMs >= 0, node);
+      assert.ok((call.promptTokens ?? 0) > 0 && (call.completionTokens ?? 0) > 0 && call.latencyMs >= 0, node);
       const step = steps.find((candidate) => candidate.node === node)!;
+      assert.ok(step.finishedAt, `${node} finished`);
       const [callStart, stepStart, stepEnd] = [call.startedAt, step.startedAt, step.finishedAt].map(Date.parse);
       assert.ok(
         stepStart! <= callStart! && callStart! + call.latencyMs <= stepEnd!,

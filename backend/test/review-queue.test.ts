@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { OverviewSchema, QueuePageSchema, type QueueItem } from '@handoff/graphs';
+import { OverviewSchema, QueuePageSchema, type QueueItem } from '@handoff/contracts';
 import { ApiClient, type ApiResponse } from './support/api-client';
 import { SEED_CATEGORIES, seedOverviewDataset, seedReviews } from './support/seed';
 import { TestWorld } from './support/test-service';

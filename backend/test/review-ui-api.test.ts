@@ -4,15 +4,16 @@ import { randomUUID } from 'node:crypto';
 import {
   AuditTrailSchema,
   ClaimResponseSchema,
-  GraphDrawingSchema,
+  ConflictBodySchema,
   HistoryPageSchema,
   ReviewDetailSchema,
   ReviewerListSchema,
   ReviewerSchema,
   ReviewStreamEventSchema,
   SessionResponseSchema,
-  TRIAGE_NODES,
-} from '@handoff/graphs';
+  WorkflowDrawingSchema,
+} from '@handoff/contracts';
+import { TRIAGE_NODES } from '@handoff/graphs';
 import { ApiClient } from './support/api-client';
 import { complaintEmail } from './support/emails';
 import { EventStreamReader } from './support/sse';
@@ -151,6 +152,7 @@ describe('review UI API: accounts and sessions', () => {
       ['GET', '/api/v1/stats/overview'],
       ['GET', `/api/v1/runs/${id}`],
       ['GET', '/api/v1/graphs/email-triage/mermaid'],
+      ['GET', '/api/v1/graphs/email-triage'],
     ];
     for (const [method, path] of routes) {
       const response = await anonymous.request(method, path, method === 'GET' ? undefined : {});
@@ -211,6 +213,7 @@ describe('review UI API: live queue, claims, decisions, history', () => {
       assert.deepEqual(decision, { actor: 'sam@handoff.test', surface: 'web' });
       const late = await admin.post(`/api/v1/reviews/${reviewId}/decision`, { action: 'approve' });
       assert.equal(late.status, 409);
+      assert.equal(ConflictBodySchema.parse(late.body).decision?.actor, 'sam@handoff.test');
 
       await machine.waitForRun(detail.runId, ['sent']);
       const history = HistoryPageSchema.parse((await reviewer.get('/api/v1/history?limit=10')).body);
@@ -244,7 +247,7 @@ describe('review UI API: live queue, claims, decisions, history', () => {
     assert.ok(until > 14 * 60_000 && until <= 15 * 60_000, `claim lasts REVIEW_CLAIM_MINUTES (${until} ms)`);
     const refused = await benClient.post(`/api/v1/reviews/${reviewId}/claim`);
     assert.equal(refused.status, 409);
-    assert.equal(refused.body.claim.reviewerName, 'ann');
+    assert.equal(ConflictBodySchema.parse(refused.body).claim?.reviewerName, 'ann');
     assert.equal((await benClient.delete(`/api/v1/reviews/${reviewId}/claim`)).status, 409);
     assert.equal((await machine.post(`/api/v1/reviews/${reviewId}/claim`)).status, 403, 'the API key is no reviewer');
     const mine = (await benClient.get(`/api/v1/reviews?assignee=${ann.id}`)).body;
@@ -305,11 +308,19 @@ describe('review UI API: live queue, claims, decisions, history', () => {
     await stream.close();
   });
 
-  test('the Mermaid drawing names every node of the triage graph', async () => {
+  test('the drawing lists every node and edge of the triage graph, and its Mermaid text names every node', async () => {
     const response = await admin.get('/api/v1/graphs/email-triage/mermaid');
     assert.equal(response.status, 200);
-    const drawing = GraphDrawingSchema.parse(response.body);
+    const drawing = WorkflowDrawingSchema.parse(response.body);
     assert.match(drawing.mermaid, /graph TD|flowchart/);
     for (const node of TRIAGE_NODES) assert.match(drawing.mermaid, new RegExp(`\\b${node}\\b`), node);
+    assert.deepEqual(drawing.nodes.map((node) => node.id).sort(), ['__end__', '__start__', ...TRIAGE_NODES].sort());
+    const ids = new Set(drawing.nodes.map((node) => node.id));
+    for (const edge of drawing.edges) assert.ok(ids.has(edge.source) && ids.has(edge.target), JSON.stringify(edge));
+    assert.ok(drawing.edges.some((edge) => edge.source === 'route' && edge.target === 'review' && edge.conditional));
+    assert.ok(drawing.edges.some((edge) => edge.source === 'redraft' && edge.target === 'draft' && !edge.conditional));
+    const current = await admin.get('/api/v1/graphs/email-triage');
+    assert.equal(current.status, 200);
+    assert.deepEqual(current.body, response.body, 'both addresses serve the same drawing');
   });
 });

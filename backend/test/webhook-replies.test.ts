@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { QueuePageSchema } from '@handoff/graphs';
+import { QueuePageSchema } from '@handoff/contracts';
 import { DeliveryService } from '../src/delivery/delivery.service';
 import type { RunningService } from '../src/bootstrap';
 import { ApiClient } from './support/api-client';

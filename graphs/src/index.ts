@@ -1,4 +1,4 @@
-export * from './contracts';
+export * from './schemas';
 export type * from './ports';
 export {
   createTriagePolicy,
@@ -7,6 +7,7 @@ export {
   DEFAULT_TAXONOMY,
   type TriagePolicyConfig,
 } from './policy';
+export { drawGraph, type Drawing } from './drawing';
 export { findSafetyIssues, safetyFlags, type SafetyFinding } from './safety';
 export * from './email-triage';
 export * from './llm';

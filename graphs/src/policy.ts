@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_REDRAFTS, TaxonomySchema, type Taxonomy } from './contracts';
+import { MAX_REDRAFTS, TaxonomySchema, type Taxonomy } from './schemas';
 import type { TriagePolicy } from './ports';
 
 export const DEFAULT_TAXONOMY: Taxonomy = [

@@ -1,4 +1,5 @@
-import type { Classification, Confidence, InboundMessage, ReplyIntent, Taxonomy } from './contracts';
+import type { Classification } from '@handoff/contracts';
+import type { Confidence, InboundMessage, ReplyIntent, Taxonomy } from './schemas';
 
 export interface DraftRequest {
   message: InboundMessage;

@@ -1,4 +1,4 @@
-import type { RiskFlag } from './contracts';
+import type { RiskFlag } from '@handoff/contracts';
 
 /** A risk found by the deterministic checks, with the text that triggered it. */
 export interface SafetyFinding {

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { QueuePageSchema, RunDetailsSchema } from '@handoff/contracts';
 import { complaint, HELPDESK_SECRETS, Stack, standardWebhookHeaders, TestClock, waitUntil } from './harness';
 
 const DUE_MINUTES = 60;
@@ -30,8 +31,8 @@ async function webhookReview(email: Record<string, unknown>): Promise<{ reviewId
   assert.equal(response.status, 202, await response.clone().text());
   const { runId } = (await response.json()) as { runId: string };
   const reviewId = await waitUntil(async () => {
-    const run = await stack.api<{ status: string; reviewId: string | null }>('GET', `/api/v1/runs/${runId}`);
-    return run.body.status === 'awaiting_review' && run.body.reviewId ? run.body.reviewId : undefined;
+    const run = await stack.read(`/api/v1/runs/${runId}`, RunDetailsSchema);
+    return run.status === 'awaiting_review' && run.reviewId ? run.reviewId : undefined;
   }, `webhook run ${runId} to await review`);
   return { reviewId, subject: email.subject as string };
 }
@@ -84,11 +85,11 @@ describe('channels and deadlines in the queue', () => {
   });
 
   test('past its deadline a review is escalated: badge in the queue, and the Deadline filter finds it', async () => {
-    const before = (await stack.api<{ items: { subject: string }[] }>('GET', '/api/v1/reviews?limit=200')).body.items;
+    const before = (await stack.read('/api/v1/reviews?limit=200', QueuePageSchema)).items;
     clock.advanceMinutes(DUE_MINUTES + 1);
     await waitUntil(async () => {
-      const escalated = await stack.api<{ counts: { total: number } }>('GET', '/api/v1/reviews?escalated=true');
-      return escalated.body.counts.total === before.length ? true : undefined;
+      const escalated = await stack.read('/api/v1/reviews?escalated=true', QueuePageSchema);
+      return escalated.counts.total === before.length ? true : undefined;
     }, 'the deadline sweep to escalate the open reviews');
     // Opened after the clock moved: due an hour from now, not escalated.
     const fresh = complaint();

@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { z } from 'zod';
+import { RunDetailsSchema } from '@handoff/contracts';
 
 /** Repository root (this file runs from review-ui/dist/e2e). */
 export const ROOT = resolve(__dirname, '../../..');
@@ -224,6 +226,13 @@ export class Stack {
     return { status: response.status, body: parsed as T };
   }
 
+  /** Reads from the backend as a machine client; the answer must match its contract schema. */
+  async read<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+    const response = await this.api('GET', path);
+    if (response.status !== 200) throw new Error(`GET ${path} answered ${response.status}`);
+    return schema.parse(response.body);
+  }
+
   /** Posts an email through the real ingest route and waits until its run awaits review; returns the review id. */
   async pendingReview(email: Record<string, unknown>): Promise<{ reviewId: string; runId: string }> {
     const accepted = await this.api<{ runId: string }>('POST', '/api/v1/events/email', email);
@@ -231,8 +240,8 @@ export class Stack {
       throw new Error(`ingest answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
     const runId = accepted.body.runId;
     const reviewId = await waitUntil(async () => {
-      const run = await this.api<{ status: string; reviewId: string | null }>('GET', `/api/v1/runs/${runId}`);
-      return run.body.status === 'awaiting_review' && run.body.reviewId ? run.body.reviewId : undefined;
+      const run = await this.read(`/api/v1/runs/${runId}`, RunDetailsSchema);
+      return run.status === 'awaiting_review' && run.reviewId ? run.reviewId : undefined;
     }, `run ${runId} to await review`);
     return { reviewId, runId };
   }

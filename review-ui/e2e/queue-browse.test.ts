@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { ReviewDetailSchema } from '@handoff/contracts';
 import { SEED_CATEGORIES, Stack, seedOverviewDataset, seedReviews } from './harness';
 
 // Its own stack: the bulk-seeded queue would push the live items of review-ui.test.ts off the first page.
@@ -257,8 +258,7 @@ describe('browsing the queue in Chromium', () => {
     const uma = await createReviewer('Uma', 'uma.assign@handoff.test');
     const alex = await createReviewer('Alex', 'alex.assign@handoff.test', 'admin');
     const reviewId = await reviewIdOf(58);
-    const claimOnServer = async () =>
-      (await stack.api<{ claim: unknown }>('GET', `/api/v1/reviews/${reviewId}`)).body.claim;
+    const claimOnServer = async () => (await stack.read(`/api/v1/reviews/${reviewId}`, ReviewDetailSchema)).claim;
 
     const { context, page } = await stack.newPage();
     await stack.signIn(page);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
+import { ReviewDetailSchema, RunDetailsSchema } from '@handoff/contracts';
 import { ROOT, Stack, complaint, waitUntil } from './harness';
 
 const stack = new Stack();
@@ -126,15 +127,8 @@ describe('review UI in Chromium against the real backend', () => {
     await page.getByRole('heading', { name: 'Original message' }).waitFor();
     await page.getByText('receipt.pdf (application/pdf, 24.0 KB)').waitFor();
     // Classification, confidence and why a person is asked, as the backend recorded them.
-    const detail = await stack.api<{
-      request: {
-        classification: { category: string };
-        confidence: number;
-        reasons: string[];
-        confidenceReasons: string[];
-      };
-    }>('GET', `/api/v1/reviews/${reviewId}`);
-    const { classification, confidence, reasons, confidenceReasons } = detail.body.request;
+    const detail = await stack.read(`/api/v1/reviews/${reviewId}`, ReviewDetailSchema);
+    const { classification, confidence, reasons, confidenceReasons } = detail.request;
     const meta = page.getByRole('region', { name: 'Decide' }).locator('dl.meta');
     const field = (name: string) => meta.locator(`dt:text-is("${name}") + dd`).textContent();
     assert.equal(await field('Category'), classification.category);
@@ -196,11 +190,8 @@ describe('review UI in Chromium against the real backend', () => {
     });
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     const replyId = await waitUntil(async () => {
-      const review = await stack.api<{ reply: { status: string; messageId: string } | null }>(
-        'GET',
-        `/api/v1/reviews/${firstReview}`,
-      );
-      return review.body.reply?.status === 'sent' ? review.body.reply.messageId : undefined;
+      const review = await stack.read(`/api/v1/reviews/${firstReview}`, ReviewDetailSchema);
+      return review.reply?.status === 'sent' ? review.reply.messageId : undefined;
     }, 'our reply to be sent');
     const second = complaint({
       from: base.from,
@@ -238,13 +229,10 @@ describe('review UI in Chromium against the real backend', () => {
     await page.getByLabel(/Why reject/).fill('Handled by phone already.');
     await page.getByRole('button', { name: 'Reject', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Rejected' }).waitFor();
-    const review = await stack.api<{ status: string; decisions: { action: string; reason: string }[] }>(
-      'GET',
-      `/api/v1/reviews/${reviewId}`,
-    );
-    assert.equal(review.body.status, 'decided');
-    assert.equal(review.body.decisions.at(-1)?.action, 'reject');
-    assert.equal(review.body.decisions.at(-1)?.reason, 'Handled by phone already.');
+    const review = await stack.read(`/api/v1/reviews/${reviewId}`, ReviewDetailSchema);
+    assert.equal(review.status, 'decided');
+    assert.equal(review.decisions.at(-1)?.action, 'reject');
+    assert.equal(review.decisions.at(-1)?.reason, 'Handled by phone already.');
     assert.equal(stack.smtp.list().filter((m) => m.envelopeTo.includes(email.from.address)).length, 0);
     await context.close();
   });
@@ -399,7 +387,7 @@ describe('review UI in Chromium against the real backend', () => {
     await page.getByLabel(/What should the new draft do differently/).waitFor({ state: 'detached' });
     assert.match((await page.evaluate(() => document.activeElement?.textContent)) ?? '', /^Request redraft…/);
     // Nothing was decided along the way.
-    assert.equal((await stack.api<{ status: string }>('GET', `/api/v1/reviews/${reviewId}`)).body.status, 'pending');
+    assert.equal((await stack.read(`/api/v1/reviews/${reviewId}`, ReviewDetailSchema)).status, 'pending');
     await context.close();
   });
 
@@ -425,7 +413,7 @@ describe('review UI in Chromium against the real backend', () => {
     await page.goto(`${stack.uiUrl}/runs/${runId}`);
     await page.getByRole('img', { name: /workflow graph/ }).waitFor();
     // The steps with their timings, as the backend recorded them.
-    const run = await stack.api<{ steps: { node: string; durationMs: number }[] }>('GET', `/api/v1/runs/${runId}`);
+    const run = await stack.read(`/api/v1/runs/${runId}`, RunDetailsSchema);
     const stepRows = await page
       .locator('table')
       .first()
@@ -435,7 +423,7 @@ describe('review UI in Chromium against the real backend', () => {
       );
     assert.deepEqual(
       stepRows,
-      run.body.steps.map((step) => [step.node, `${step.durationMs} ms`]),
+      run.steps.map((step) => [step.node, `${step.durationMs} ms`]),
     );
     assert.ok(stepRows.length >= 4);
     assert.ok((await page.locator('.graph-svg .node.visited').count()) >= 4, 'the steps this run took are highlighted');

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { LoginInputSchema } from '@handoff/graphs/contracts';
+import { LoginInputSchema } from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';

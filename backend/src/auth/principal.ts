@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Role } from '@handoff/graphs/contracts';
+import type { Role } from '@handoff/contracts';
 
 /** Who is calling, as established by the auth guard: a machine with the API key, or a signed-in reviewer. */
 export interface Principal {

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Role } from '@handoff/graphs/contracts';
+import type { Role } from '@handoff/contracts';
 
 /** A person who signs in to the review UI. Disabled accounts keep their history but cannot sign in. */
 @Entity({ name: 'reviewers' })

@@ -1,10 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CreateReviewerInputSchema,
-  LinkSlackUserInputSchema,
-  UpdateReviewerInputSchema,
-} from '@handoff/graphs/contracts';
+import { CreateReviewerInputSchema, LinkSlackUserInputSchema, UpdateReviewerInputSchema } from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { CurrentPrincipal, type Principal } from './principal';
 import { ReviewersService } from './reviewers.service';

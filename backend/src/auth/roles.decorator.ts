@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '@handoff/graphs/contracts';
+import type { Role } from '@handoff/contracts';
 
 export const ROLES = 'handoff:roles';
 /** Restricts a route to principals with one of these roles (403 otherwise). */

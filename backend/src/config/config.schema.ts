@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createTriagePolicy, DeadlineActionSchema, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
+import { DeadlineActionSchema } from '@handoff/contracts';
+import { createTriagePolicy, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
 import { WebhookSourcesSchema } from '../webhooks/webhook-sources';
 
 const csv = z.string().transform((value) =>

@@ -1,14 +1,9 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { DeadLetterQuerySchema } from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseOrBadRequest } from '../common/validation';
 import { DeadLettersService } from './dead-letters.service';
-
-const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime({ offset: true }).optional(),
-});
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -19,7 +14,7 @@ export class DeadLettersController {
   @Get('dead-letters')
   @ApiOperation({ summary: 'Failed runs, newest first, with their error and the step they failed in' })
   list(@Query() query: unknown) {
-    const { limit, before } = parseOrBadRequest(ListQuerySchema, query, 'query');
+    const { limit, before } = parseOrBadRequest(DeadLetterQuerySchema, query, 'query');
     return this.deadLetters.list(limit, before);
   }
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ReplyOutbox } from '@handoff/graphs';
-import type { ReplyIntent } from '@handoff/graphs/contracts';
+import type { ReplyOutbox, ReplyIntent } from '@handoff/graphs';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AttachmentMetaSchema, EmailAddressSchema } from '@handoff/graphs/contracts';
+import { AttachmentMetaSchema, EmailAddressSchema } from '@handoff/contracts';
 import { KEPT_HEADERS, ParsedEmail, normaliseMessageId, parseMessageIds } from './parsed-email';
 
 const address = z

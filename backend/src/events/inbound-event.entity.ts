@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AttachmentMeta, EmailAddress } from '@handoff/graphs/contracts';
+import type { AttachmentMeta, EmailAddress } from '@handoff/contracts';
 
 export type EventStatus = 'accepted' | 'ignored';
 

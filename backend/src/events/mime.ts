@@ -1,5 +1,5 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import type { EmailAddress } from '@handoff/graphs/contracts';
+import type { EmailAddress } from '@handoff/contracts';
 import { MAX_RECIPIENTS, checkMimeStructure } from './mime-structure';
 import { KEPT_HEADERS, ParsedEmail, UnparseableEmailError, normaliseMessageId, parseMessageIds } from './parsed-email';
 

@@ -1,4 +1,4 @@
-import type { AttachmentMeta, EmailAddress } from '@handoff/graphs/contracts';
+import type { AttachmentMeta, EmailAddress } from '@handoff/contracts';
 
 /** The message cannot be accepted as sent; the reason is for the sender. */
 export class UnparseableEmailError extends Error {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { createEmailTriageGraph, EMAIL_TRIAGE_GRAPH, type TriageModel } from '@handoff/graphs';
-import type { GraphDrawing } from '@handoff/graphs/contracts';
+import type { WorkflowDrawing } from '@handoff/contracts';
+import { createEmailTriageGraph, drawGraph, EMAIL_TRIAGE_GRAPH, type TriageModel } from '@handoff/graphs';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { buildTriagePolicy } from '../workflow/triage-model.factory';
@@ -20,7 +20,7 @@ const DRAWING_MODEL: TriageModel = {
 @ApiBearerAuth()
 @Controller('api/v1/graphs')
 export class GraphDrawingController {
-  private readonly emailTriage: GraphDrawing;
+  private readonly emailTriageDrawing: WorkflowDrawing;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Compiled without a checkpointer, only to draw it; the drawing never changes while the process runs.
@@ -30,12 +30,13 @@ export class GraphDrawingController {
       outbox: { requestReply: notForDrawing },
       clock: { now: () => new Date() },
     }).compile();
-    this.emailTriage = { ...EMAIL_TRIAGE_GRAPH, mermaid: graph.getGraph().drawMermaid() };
+    this.emailTriageDrawing = { ...EMAIL_TRIAGE_GRAPH, ...drawGraph(graph) };
   }
 
-  @Get('email-triage/mermaid')
-  @ApiOperation({ summary: 'The email triage workflow as a Mermaid flowchart' })
-  emailTriageMermaid(): GraphDrawing {
-    return this.emailTriage;
+  // `…/mermaid` is the older address of the same drawing; its callers read the `mermaid` field.
+  @Get(['email-triage', 'email-triage/mermaid'])
+  @ApiOperation({ summary: 'The email triage workflow: {name, version, nodes, edges, mermaid}' })
+  emailTriage(): WorkflowDrawing {
+    return this.emailTriageDrawing;
   }
 }

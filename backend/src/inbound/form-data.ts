@@ -1,6 +1,6 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import busboy from 'busboy';
-import type { AttachmentMeta } from '@handoff/graphs/contracts';
+import type { AttachmentMeta } from '@handoff/contracts';
 
 export interface FormFile extends AttachmentMeta {
   field: string;

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { convert } from 'html-to-text';
 import addressparser from 'nodemailer/lib/addressparser';
-import type { EmailAddress } from '@handoff/graphs/contracts';
+import type { EmailAddress } from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { EmailJsonSchema, emailFromJson, type EmailJson } from '../events/email-json.dto';
 import { UnparseableEmailError, parseMime } from '../events/mime';

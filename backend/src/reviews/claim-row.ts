@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClaimSchema } from '@handoff/graphs/contracts';
+import type { ClaimSchema } from '@handoff/contracts';
 
 /**
  * Selects the claim of review_tasks `t`. The join only matches a claim that has

@@ -1,4 +1,4 @@
-import type { DeadlineAction } from '@handoff/graphs/contracts';
+import type { DeadlineAction } from '@handoff/contracts';
 import type { AppConfig } from '../config/config.schema';
 
 export interface ReviewDeadline {

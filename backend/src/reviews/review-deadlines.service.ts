@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DeadlineAction } from '@handoff/graphs/contracts';
+import type { DeadlineAction } from '@handoff/contracts';
 import { AuditService } from '../audit/audit.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import type { DecisionAction, DecisionSurface } from '@handoff/graphs/contracts';
+import type { DecisionAction, DecisionSurface } from '@handoff/contracts';
 import { ReviewTaskEntity } from './review-task.entity';
 
 /** A reviewer's decision. The unique (task, round) pair is what makes the first decision win. */

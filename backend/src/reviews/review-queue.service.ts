@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { QueueItem, QueuePage, QueueQuery } from '@handoff/graphs/contracts';
+import type { QueueItem, QueuePage, QueueQuery } from '@handoff/contracts';
 import { CURSOR_PART, decodeCursor, encodeCursor } from '../common/cursor';
 import { CLAIM_JOIN, CLAIM_SELECT, claimOf, type ClaimRow } from './claim-row';
 

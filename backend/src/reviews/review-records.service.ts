@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import type { DecisionRecord, ReviewDetail } from '@handoff/graphs/contracts';
+import type { DecisionRecord, ReviewDetail } from '@handoff/contracts';
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { CURSOR_PART, decodeCursor, encodeCursor } from '../common/cursor';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';

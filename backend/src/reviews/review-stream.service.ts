@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/graphs/contracts';
+import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 

@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import type { DeadlineAction, ReviewRequest } from '@handoff/graphs/contracts';
+import type { DeadlineAction, ReviewRequest } from '@handoff/contracts';
 import { ReviewerEntity } from '../auth/reviewer.entity';
 import { WorkflowRunEntity } from '../runs/workflow-run.entity';
 

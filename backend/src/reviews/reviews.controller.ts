@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { DecisionInputSchema, QueueQuerySchema } from '@handoff/graphs/contracts';
+import { AssignInputSchema, DecisionInputSchema, QueueQuerySchema } from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { parseOrBadRequest } from '../common/validation';
@@ -14,7 +13,6 @@ import { ReviewStreamService } from './review-stream.service';
 import { ReviewsService } from './reviews.service';
 
 const ReviewId = () => new ParseUUIDPipe({ version: '4' });
-const AssignInputSchema = z.object({ reviewerId: z.uuid() });
 
 @ApiTags('reviews')
 @ApiBearerAuth()

@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Classification, ReviewReason } from '@handoff/graphs/contracts';
+import type { Classification, ReviewReason } from '@handoff/contracts';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReviewRequest } from '@handoff/graphs/contracts';
+import type { ReviewRequest } from '@handoff/contracts';
 
 /** Block ids and action ids the interaction handlers match on. */
 export const SLACK_ACTIONS = {

@@ -1,7 +1,7 @@
 import { ConflictException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { DataSource } from 'typeorm';
-import type { DecisionInput } from '@handoff/graphs/contracts';
+import type { DecisionInput } from '@handoff/contracts';
 import { ReviewerEntity } from '../auth/reviewer.entity';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';

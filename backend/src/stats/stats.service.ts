@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Overview } from '@handoff/graphs/contracts';
+import type { Overview } from '@handoff/contracts';
 
 interface OverviewRow {
   category: string;

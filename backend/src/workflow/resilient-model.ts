@@ -9,8 +9,8 @@ import {
   wrap,
   type CircuitState,
 } from 'cockatiel';
-import type { AssessRequest, DraftRequest, TriageModel } from '@handoff/graphs';
-import type { Classification, Confidence, InboundMessage, Taxonomy } from '@handoff/graphs/contracts';
+import type { Classification } from '@handoff/contracts';
+import type { AssessRequest, DraftRequest, TriageModel, Confidence, InboundMessage, Taxonomy } from '@handoff/graphs';
 import { LlmPermanentError, LlmUnavailableError } from './errors';
 
 function statusOf(error: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import type { ThreadEntry } from '@handoff/graphs/contracts';
+import type { ThreadEntry } from '@handoff/contracts';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
 import { InboundEventEntity } from '../events/inbound-event.entity';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Command } from '@langchain/langgraph';
 import { DataSource } from 'typeorm';
-import type { TriageState } from '@handoff/graphs';
-import { ReviewRequestSchema, type InboundMessage, type ResumeDecision } from '@handoff/graphs/contracts';
+import { ReviewRequestSchema } from '@handoff/contracts';
+import type { TriageState, InboundMessage, ResumeDecision } from '@handoff/graphs';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';

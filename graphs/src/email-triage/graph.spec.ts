@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Command, MemorySaver } from '@langchain/langgraph';
-import type { Classification, InboundMessage, ResumeDecision, ReviewRequest } from '../contracts';
+import type { Classification, ReviewRequest } from '@handoff/contracts';
+import type { InboundMessage, ResumeDecision } from '../schemas';
 import { ChatTriageModel } from '../llm/openai';
 import type { TriagePolicyConfig } from '../policy';
 import type { ReplyOutbox } from '../ports';

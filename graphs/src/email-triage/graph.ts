@@ -1,5 +1,5 @@
 import { END, INTERRUPT, isInterrupted, START, StateGraph } from '@langchain/langgraph';
-import { ReviewRequestSchema, type ReviewRequest } from '../contracts';
+import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
 import type { TriagePorts } from '../ports';
 import { classifyNode, draftNode, redraftNode, reviewNode, routeNode, scoreNode, sendRequestNode } from './nodes';
 import { TriageStateAnnotation, type TriageState } from './state';

@@ -1,4 +1,5 @@
-import type { Classification, InboundMessage, Taxonomy } from '../contracts';
+import type { Classification } from '@handoff/contracts';
+import type { InboundMessage, Taxonomy } from '../schemas';
 import type { AssessRequest, DraftRequest } from '../ports';
 
 /** A system prompt and the user turn that goes with it. */

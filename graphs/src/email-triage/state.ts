@@ -1,5 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
-import type { Classification, InboundMessage, ResumeDecision, ReviewReason, RunOutcome } from '../contracts';
+import type { Classification, ReviewReason } from '@handoff/contracts';
+import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
 
 /** Plain overwrite channel with a starting value, so nodes never read undefined. */
 function field<T>(initial: () => T) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Classification } from '../contracts';
+import type { Classification } from '@handoff/contracts';
 import { DEFAULT_TAXONOMY } from '../policy';
 import {
   inboundMessage,

@@ -2,14 +2,8 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
-import {
-  ClassificationSchema,
-  ConfidenceSchema,
-  type Classification,
-  type Confidence,
-  type InboundMessage,
-  type Taxonomy,
-} from '../contracts';
+import { ClassificationSchema, type Classification } from '@handoff/contracts';
+import { ConfidenceSchema, type Confidence, type InboundMessage, type Taxonomy } from '../schemas';
 import { assessPrompt, classifyPrompt, draftPrompt, type Prompt } from '../email-triage/prompts';
 import type { AssessRequest, DraftRequest, TriageModel } from '../ports';
 

@@ -1,4 +1,4 @@
-import type { InboundMessage, ReplyIntent } from '../contracts';
+import type { InboundMessage, ReplyIntent } from '../schemas';
 import { createTriagePolicy, type TriagePolicyConfig } from '../policy';
 import type { Clock, ReplyOutbox, TriagePolicy } from '../ports';
 

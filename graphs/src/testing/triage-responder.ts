@@ -1,4 +1,5 @@
-import type { Classification, Confidence } from '../contracts';
+import type { Classification } from '@handoff/contracts';
+import type { Confidence } from '../schemas';
 import { TRIAGE_OUTPUT_NAMES } from '../llm/openai';
 import { requestText, type ChatCompletionRequestBody, type FakeOpenAIResponder } from './fake-openai-server';
 

@@ -2,25 +2,21 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { Reviewer } from '@handoff/graphs/contracts';
-import { callApi, formatDate, type ApiResult } from '../lib/browser';
+import type { Claim, ClaimResponse, Reviewer } from '@handoff/contracts';
+import { formatDate, writes, type ApiResult } from '../lib/browser';
 
-interface Claim {
-  reviewerId: string;
-  reviewerName: string;
-  until: string;
-}
+type ClaimAction = 'claim' | 'release' | 'assign';
 
 /** What went wrong, in words: the reviewer list and the viewer's role can change while the page is open. */
-function explain(suffix: string, { status, message, body }: ApiResult<{ claim?: Claim }>): string {
+function explain(action: ClaimAction, { status, message, conflict }: ApiResult<ClaimResponse>): string {
   // A 409 names the holder when someone else holds the review; without one, the review was decided.
   if (status === 409)
-    return body?.claim
+    return conflict?.claim
       ? `Someone else holds this review. ${message}`
       : 'This review is no longer waiting for a decision.';
-  if (suffix === '/assign' && status === 404)
+  if (action === 'assign' && status === 404)
     return 'That reviewer no longer exists or is disabled. Choose someone else.';
-  if (suffix === '/assign' && status === 403) return 'Only admins can assign reviews.';
+  if (action === 'assign' && status === 403) return 'Only admins can assign reviews.';
   return message;
 }
 
@@ -39,12 +35,12 @@ export function ClaimControls({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [assignee, setAssignee] = useState(claim?.reviewerId ?? '');
-  const path = `/reviews/${encodeURIComponent(reviewId)}`;
 
-  async function act(method: string, suffix: string, body?: unknown) {
+  async function act(action: ClaimAction) {
     setError(null);
-    const result = await callApi<{ claim?: Claim }>(method, `${path}${suffix}`, body);
-    if (!result.ok) setError(explain(suffix, result));
+    const result =
+      action === 'assign' ? await writes.assign(reviewId, { reviewerId: assignee }) : await writes[action](reviewId);
+    if (!result.ok) setError(explain(action, result));
     router.refresh();
   }
 
@@ -59,12 +55,12 @@ export function ClaimControls({
       </p>
       <div className="actions">
         {!claim ? (
-          <button type="button" className="secondary" onClick={() => void act('POST', '/claim')}>
+          <button type="button" className="secondary" onClick={() => void act('claim')}>
             Claim
           </button>
         ) : null}
         {claim?.reviewerId === meId ? (
-          <button type="button" className="secondary" onClick={() => void act('DELETE', '/claim')}>
+          <button type="button" className="secondary" onClick={() => void act('release')}>
             Release
           </button>
         ) : null}
@@ -74,7 +70,7 @@ export function ClaimControls({
           className="inline"
           onSubmit={(event) => {
             event.preventDefault();
-            void act('POST', '/assign', { reviewerId: assignee });
+            void act('assign');
           }}
         >
           <label>

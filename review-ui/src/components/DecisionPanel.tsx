@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { callApi, isTyping } from '../lib/browser';
+import type { ConflictBody, DecisionAction, DecisionInput } from '@handoff/contracts';
+import { isTyping, writes } from '../lib/browser';
 import { DraftDiff } from './DraftDiff';
 
 type Mode = 'edit' | 'confirm' | 'reject' | 'redraft';
@@ -14,8 +15,8 @@ interface Props {
   redraftsRemaining: number;
 }
 
-function conflictMessage(body: unknown): string {
-  const decision = (body as { decision?: { actor?: string; action?: string; surface?: string } } | null)?.decision;
+function conflictMessage(conflict: ConflictBody | null): string {
+  const decision = conflict?.decision;
   const who = decision?.actor ? ` by ${decision.actor}` : '';
   const how = decision?.surface ? ` via ${decision.surface}` : '';
   const what = decision?.action ? ` (${decision.action})` : '';
@@ -49,25 +50,25 @@ export function DecisionPanel({ reviewId, draft, redraftsRemaining }: Props) {
     }
   }, [mode]);
 
-  async function decide(body: Record<string, string>) {
+  async function decide(input: DecisionInput) {
     setBusy(true);
-    const result = await callApi('POST', `/reviews/${encodeURIComponent(reviewId)}/decision`, body);
+    const result = await writes.decide(reviewId, input);
     setBusy(false);
     if (result.status === 409) {
-      setOutcome({ kind: 'conflict', message: conflictMessage(result.body) });
+      setOutcome({ kind: 'conflict', message: conflictMessage(result.conflict) });
       return;
     }
     if (!result.ok) {
       setOutcome({ kind: 'error', message: result.status === 422 ? `Not allowed: ${result.message}` : result.message });
       return;
     }
-    const done: Record<string, string> = {
+    const done: Record<DecisionAction, string> = {
       approve: 'Approved. The reply is on its way.',
       edit: 'Approved with your edits. The reply is on its way.',
       reject: 'Rejected. No reply will be sent.',
       redraft: 'Redraft requested. The new draft will appear on this page.',
     };
-    setOutcome({ kind: 'done', message: done[body.action ?? ''] ?? 'Done.' });
+    setOutcome({ kind: 'done', message: done[input.action] });
     router.refresh();
   }
 

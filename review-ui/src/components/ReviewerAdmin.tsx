@@ -2,8 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import type { Reviewer } from '@handoff/graphs/contracts';
-import { callApi, formatDate } from '../lib/browser';
+import type { Reviewer } from '@handoff/contracts';
+import { formatDate, writes } from '../lib/browser';
 
 export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId: string }) {
   const router = useRouter();
@@ -13,11 +13,11 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const result = await callApi<Reviewer>('POST', '/reviewers', {
-      email: data.get('email'),
-      name: data.get('name'),
-      password: data.get('password'),
-      role: data.get('role'),
+    const result = await writes.createReviewer({
+      email: String(data.get('email') ?? ''),
+      name: String(data.get('name') ?? ''),
+      password: String(data.get('password') ?? ''),
+      role: data.get('role') === 'admin' ? 'admin' : 'reviewer',
     });
     if (result.ok) {
       form.reset();
@@ -29,7 +29,7 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
   }
 
   async function setDisabled(reviewer: Reviewer, disabled: boolean) {
-    const result = await callApi('PATCH', `/reviewers/${encodeURIComponent(reviewer.id)}`, { disabled });
+    const result = await writes.updateReviewer(reviewer.id, { disabled });
     setMessage(
       result.ok
         ? { ok: true, text: `${reviewer.email} ${disabled ? 'disabled' : 'enabled'}.` }
@@ -41,7 +41,7 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
   async function linkSlack(event: FormEvent<HTMLFormElement>, reviewer: Reviewer) {
     event.preventDefault();
     const slackUserId = String(new FormData(event.currentTarget).get('slackUserId') ?? '').trim() || null;
-    const result = await callApi('PUT', `/reviewers/${encodeURIComponent(reviewer.id)}/slack-user`, { slackUserId });
+    const result = await writes.linkSlackUser(reviewer.id, { slackUserId });
     setMessage(
       result.ok
         ? {

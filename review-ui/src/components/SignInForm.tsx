@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { callApi } from '../lib/browser';
+import { writes } from '../lib/browser';
 
 export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -12,7 +12,10 @@ export function SignInForm({ next }: { next: string }) {
     const data = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const result = await callApi('POST', '/auth/login', { email: data.get('email'), password: data.get('password') });
+    const result = await writes.login({
+      email: String(data.get('email') ?? ''),
+      password: String(data.get('password') ?? ''),
+    });
     setBusy(false);
     if (result.ok) {
       window.location.assign(next);

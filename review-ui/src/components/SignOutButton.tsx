@@ -1,10 +1,10 @@
 'use client';
 
-import { callApi } from '../lib/browser';
+import { writes } from '../lib/browser';
 
 export function SignOutButton() {
   async function signOut() {
-    await callApi('POST', '/auth/logout');
+    await writes.logout();
     window.location.assign('/sign-in');
   }
   return (

@@ -2,19 +2,20 @@ import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   AuditTrailSchema,
-  GraphDrawingSchema,
   HistoryPageSchema,
   OverviewSchema,
   QueuePageSchema,
   ReviewDetailSchema,
   ReviewerListSchema,
+  RunDetailsSchema,
   SessionResponseSchema,
+  WorkflowDrawingSchema,
   type QueueQuery,
   type Reviewer,
-} from '@handoff/graphs/contracts';
+} from '@handoff/contracts';
 import { getEnv } from '../env';
 
 /**
@@ -109,25 +110,8 @@ export const api = {
   overview: (from?: string, to?: string) => backendGet(`/api/v1/stats/overview${query({ from, to })}`, OverviewSchema),
   reviewers: () => backendGet('/api/v1/reviewers', ReviewerListSchema),
   run: (id: string) => backendGet(`/api/v1/runs/${encodeURIComponent(id)}`, RunDetailsSchema),
-  graphDrawing: () => backendGet('/api/v1/graphs/email-triage/mermaid', GraphDrawingSchema),
+  workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
 };
-
-/** GET /api/v1/runs/:id predates the review contract; only the fields the run page shows. */
-const RunDetailsSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-  graph: z.object({ name: z.string(), version: z.number() }),
-  model: z.string().nullable().optional(),
-  message: z.object({ from: z.string(), subject: z.string() }).partial().optional(),
-  classification: z.object({ category: z.string() }).loose().nullable().optional(),
-  confidence: z.number().nullable().optional(),
-  reviewId: z.string().nullable().optional(),
-  steps: z.array(z.object({ node: z.string(), startedAt: z.string(), finishedAt: z.string(), durationMs: z.number() })),
-  error: z.string().nullable().optional(),
-  createdAt: z.string(),
-  finishedAt: z.string().nullable().optional(),
-});
-export type RunDetails = z.infer<typeof RunDetailsSchema>;
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer'];
 

@@ -1,12 +1,34 @@
+import type {
+  AssignInput,
+  ClaimResponse,
+  ConflictBody,
+  CreateReviewerInputSchema,
+  DecisionInput,
+  DecisionOutcome,
+  LinkSlackUserInput,
+  LoginInput,
+  Reviewer,
+  SessionResponse,
+  UpdateReviewerInput,
+} from '@handoff/contracts';
+import type { z } from 'zod';
+
+type Contracts = typeof import('@handoff/contracts');
+/** The schemas (and zod with them) load with the first write, so no page carries them before anyone acts. */
+const loadContracts = (): Promise<Contracts> => import('@handoff/contracts');
+
 /** Browser-side calls to this UI's own /api/v1 proxy (never to the backend directly). */
 export interface ApiResult<T = unknown> {
   status: number;
   ok: boolean;
+  /** The answer on success; null otherwise. */
   body: T | null;
   message: string;
+  /** A 409's body: who decided or holds the review first. */
+  conflict: ConflictBody | null;
 }
 
-export async function callApi<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+async function callApi<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -24,6 +46,7 @@ export async function callApi<T = unknown>(method: string, path: string, body?: 
       ok: false,
       body: null,
       message: 'The server could not be reached. Check your connection and try again.',
+      conflict: null,
     };
   }
   const text = await response.text();
@@ -36,8 +59,57 @@ export async function callApi<T = unknown>(method: string, path: string, body?: 
   const raw =
     parsed && typeof parsed === 'object' && 'message' in parsed ? (parsed as { message: unknown }).message : undefined;
   const message = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : `HTTP ${response.status}`;
-  return { status: response.status, ok: response.ok, body: parsed as T | null, message };
+  const conflict = response.status === 409 ? (await loadContracts()).ConflictBodySchema.safeParse(parsed) : null;
+  return {
+    status: response.status,
+    ok: response.ok,
+    body: response.ok ? (parsed as T) : null,
+    message,
+    conflict: conflict?.success ? conflict.data : null,
+  };
 }
+
+/**
+ * Sends a body the backend validates with `schema`, after checking it here with the same schema, so a
+ * malformed write never leaves the browser and the reviewer reads what is wrong at once.
+ */
+async function sendValid<T>(
+  method: string,
+  path: string,
+  schemaOf: (contracts: Contracts) => z.ZodType,
+  input: unknown,
+): Promise<ApiResult<T>> {
+  const checked = schemaOf(await loadContracts()).safeParse(input);
+  if (!checked.success) {
+    const message = checked.error.issues
+      .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ');
+    return { status: 400, ok: false, body: null, message, conflict: null };
+  }
+  return callApi<T>(method, path, checked.data);
+}
+
+const review = (id: string) => `/reviews/${encodeURIComponent(id)}`;
+const reviewer = (id: string) => `/reviewers/${encodeURIComponent(id)}`;
+
+/** Every write the browser makes, each typed with the contract schema the backend validates it with. */
+export const writes = {
+  login: (input: LoginInput) => sendValid<SessionResponse>('POST', '/auth/login', (c) => c.LoginInputSchema, input),
+  logout: () => callApi<void>('POST', '/auth/logout'),
+  decide: (reviewId: string, input: DecisionInput) =>
+    sendValid<DecisionOutcome>('POST', `${review(reviewId)}/decision`, (c) => c.DecisionInputSchema, input),
+  claim: (reviewId: string) => callApi<ClaimResponse>('POST', `${review(reviewId)}/claim`),
+  release: (reviewId: string) => callApi<ClaimResponse>('DELETE', `${review(reviewId)}/claim`),
+  assign: (reviewId: string, input: AssignInput) =>
+    sendValid<ClaimResponse>('POST', `${review(reviewId)}/assign`, (c) => c.AssignInputSchema, input),
+  // The role may be left out: the schema defaults it to reviewer.
+  createReviewer: (input: z.input<typeof CreateReviewerInputSchema>) =>
+    sendValid<Reviewer>('POST', '/reviewers', (c) => c.CreateReviewerInputSchema, input),
+  updateReviewer: (id: string, input: UpdateReviewerInput) =>
+    sendValid<Reviewer>('PATCH', reviewer(id), (c) => c.UpdateReviewerInputSchema, input),
+  linkSlackUser: (id: string, input: LinkSlackUserInput) =>
+    sendValid<Reviewer>('PUT', `${reviewer(id)}/slack-user`, (c) => c.LinkSlackUserInputSchema, input),
+};
 
 /** True when a key press happened while typing, so single-letter shortcuts must not fire. */
 export function isTyping(event: KeyboardEvent): boolean {

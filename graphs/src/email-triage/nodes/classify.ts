@@ -1,4 +1,5 @@
-import { ClassificationSchema, type Classification, type Taxonomy } from '../../contracts';
+import { ClassificationSchema, type Classification } from '@handoff/contracts';
+import { type Taxonomy } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import { safetyFlags } from '../../safety';
 import type { TriageStep } from '../state';

@@ -1,4 +1,4 @@
-import type { Classification } from '../../contracts';
+import type { Classification } from '@handoff/contracts';
 import type { TriageState } from '../state';
 
 /** Steps after classify rely on its result; reaching them without it is a wiring bug. */

@@ -1,5 +1,6 @@
 import { interrupt } from '@langchain/langgraph';
-import { ResumeDecisionSchema, ReviewRequestSchema, type ResumeDecision, type ReviewRequest } from '../../contracts';
+import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
+import { ResumeDecisionSchema, type ResumeDecision } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import type { TriageStep } from '../state';
 import { requireClassification } from './require';

@@ -1,4 +1,4 @@
-import type { ReviewReason } from '../../contracts';
+import type { ReviewReason } from '@handoff/contracts';
 import type { TriagePorts } from '../../ports';
 import type { TriageStep } from '../state';
 import { requireClassification } from './require';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Classification } from '../../contracts';
+import type { Classification } from '@handoff/contracts';
 import { draftChecks } from './score';
 
 const clean: Classification = {

@@ -1,4 +1,5 @@
-import { ConfidenceSchema, type Classification } from '../../contracts';
+import { type Classification } from '@handoff/contracts';
+import { ConfidenceSchema } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import { findSafetyIssues } from '../../safety';
 import type { TriageStep } from '../state';

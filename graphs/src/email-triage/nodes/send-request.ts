@@ -1,4 +1,4 @@
-import { ReplyIntentSchema, type RunOutcome } from '../../contracts';
+import { ReplyIntentSchema, type RunOutcome } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import type { TriageState, TriageStep } from '../state';
 

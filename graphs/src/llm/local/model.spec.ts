@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemorySaver } from '@langchain/langgraph';
-import type { Classification } from '../../contracts';
+import type { Classification } from '@handoff/contracts';
 import { createEmailTriageGraph, pendingReview } from '../../email-triage';
 import { draftChecks } from '../../email-triage/nodes';
 import { DEFAULT_TAXONOMY } from '../../policy';

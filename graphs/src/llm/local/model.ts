@@ -1,4 +1,5 @@
-import type { Classification, Confidence, InboundMessage, Taxonomy } from '../../contracts';
+import type { Classification } from '@handoff/contracts';
+import type { Confidence, InboundMessage, Taxonomy } from '../../schemas';
 import type { AssessRequest, DraftRequest, TriageModel } from '../../ports';
 import { safetyFlags } from '../../safety';
 import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';

@@ -1,4 +1,4 @@
-import type { RiskFlag, Urgency } from '../../contracts';
+import type { RiskFlag, Urgency } from '@handoff/contracts';
 import { tokenize } from './text';
 
 // Short, frequent words that are distinctive for each language.

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { QueueQuerySchema, type QueueQuery } from '@handoff/graphs/contracts';
+import { QueueQuerySchema, type QueueQuery } from '@handoff/contracts';
 import { QueueLive } from '../../components/QueueLive';
 import { api, requireSession } from '../../lib/api';
 import { formatDate } from '../../lib/browser';

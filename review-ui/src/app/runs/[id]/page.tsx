@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ApiError, api, requireSession } from '../../../lib/api';
 import { formatDate } from '../../../lib/browser';
-import { MermaidDrawing } from '../../../components/MermaidDrawing';
+import { WorkflowDiagram } from '../../../components/WorkflowDiagram';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   await requireSession();
@@ -12,7 +12,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
       throw error;
     }),
-    api.graphDrawing().catch(() => null),
+    api.workflowDrawing().catch(() => null),
   ]);
   const total = run.steps.reduce((sum, step) => sum + step.durationMs, 0);
   return (
@@ -30,11 +30,17 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           {run.graph.name} v{run.graph.version}
           {run.model ? ` · model ${run.model}` : ''}
         </dd>
-        {run.message?.subject !== undefined ? (
+        <dt>Message</dt>
+        <dd>
+          {run.message.subject} (from {run.message.from})
+          {run.message.ignoredReason ? ` · not worked on: ${run.message.ignoredReason}` : ''}
+        </dd>
+        {run.classification ? (
           <>
-            <dt>Message</dt>
+            <dt>Category</dt>
             <dd>
-              {run.message.subject} (from {run.message.from})
+              {run.classification.category}
+              {run.confidence !== null ? ` · confidence ${run.confidence.toFixed(2)}` : ''}
             </dd>
           </>
         ) : null}
@@ -45,7 +51,19 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         {run.error ? (
           <>
             <dt>Error</dt>
-            <dd>{run.error}</dd>
+            <dd>
+              {run.error}
+              {run.failedStep ? ` (in ${run.failedStep})` : ''}
+            </dd>
+          </>
+        ) : null}
+        {run.reply ? (
+          <>
+            <dt>Reply</dt>
+            <dd>
+              {run.reply.status}
+              {run.reply.sentAt ? ` at ${formatDate(run.reply.sentAt)}` : ''}
+            </dd>
           </>
         ) : null}
         {run.reviewId ? (
@@ -87,11 +105,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       </table>
       <h2>The workflow</h2>
       {drawing ? (
-        <MermaidDrawing
-          source={drawing.mermaid}
-          title={`${drawing.name} v${drawing.version}`}
-          highlight={run.steps.map((s) => s.node)}
-        />
+        <WorkflowDiagram drawing={drawing} highlight={run.steps.map((s) => s.node)} />
       ) : (
         <p className="muted">The graph drawing is not available.</p>
       )}

@@ -1,31 +1,5 @@
+import { AttachmentMetaSchema, EmailAddressSchema, ThreadEntrySchema } from '@handoff/contracts';
 import { z } from 'zod';
-
-export const EmailAddressSchema = z.object({
-  address: z
-    .string()
-    .trim()
-    .min(3)
-    .max(320)
-    .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'not an email address'),
-  name: z.string().trim().max(200).optional(),
-});
-export type EmailAddress = z.infer<typeof EmailAddressSchema>;
-
-export const AttachmentMetaSchema = z.object({
-  filename: z.string().max(255),
-  contentType: z.string().max(255),
-  size: z.number().int().nonnegative(),
-});
-export type AttachmentMeta = z.infer<typeof AttachmentMetaSchema>;
-
-/** One earlier message of the same conversation, oldest first. */
-export const ThreadEntrySchema = z.object({
-  direction: z.enum(['inbound', 'outbound']),
-  from: z.string(),
-  at: z.string(),
-  text: z.string(),
-});
-export type ThreadEntry = z.infer<typeof ThreadEntrySchema>;
 
 /**
  * The message a workflow works on: what the backend hands the graph after

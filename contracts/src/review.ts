@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { ClassificationSchema } from './classification';
 
-export const MAX_REDRAFTS = 3;
-
 /** Why a run went to a human instead of out on its own. */
 export const ReviewReasonSchema = z.enum([
   'low_confidence',
@@ -31,7 +29,10 @@ export type DecisionSurface = z.infer<typeof DecisionSurfaceSchema>;
 
 const text = z.string().trim().min(1).max(20_000);
 
-/** What a reviewer asks for, as the API and UI accept it. */
+export const DecisionActionSchema = z.enum(['approve', 'edit', 'reject', 'redraft']);
+export type DecisionAction = z.infer<typeof DecisionActionSchema>;
+
+/** POST /api/v1/reviews/:id/decision: what a reviewer asks for, as the API and UI accept it. */
 export const DecisionInputSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('approve') }),
   z.object({ action: z.literal('edit'), text }),
@@ -39,15 +40,14 @@ export const DecisionInputSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('redraft'), feedback: text }),
 ]);
 export type DecisionInput = z.infer<typeof DecisionInputSchema>;
-export type DecisionAction = DecisionInput['action'];
 
-/** The value the review interrupt is resumed with: the decision plus who made it. */
-export const ResumeDecisionSchema = z.intersection(
-  DecisionInputSchema,
-  z.object({
-    actor: z.string().min(1),
-    surface: DecisionSurfaceSchema,
-    round: z.number().int().nonnegative(),
-  }),
-);
-export type ResumeDecision = z.infer<typeof ResumeDecisionSchema>;
+/** POST /api/v1/reviews/:id/decision → 200: the decision that was recorded. */
+export const DecisionOutcomeSchema = z.object({
+  decisionId: z.string(),
+  reviewId: z.string(),
+  runId: z.string(),
+  action: DecisionActionSchema,
+  actor: z.string(),
+  decidedAt: z.string(),
+});
+export type DecisionOutcome = z.infer<typeof DecisionOutcomeSchema>;

@@ -31,18 +31,3 @@ export const ClassificationSchema = z.object({
   categoryConfidence: z.number().min(0).max(1),
 });
 export type Classification = z.infer<typeof ClassificationSchema>;
-
-export const TaxonomyCategorySchema = z.object({
-  key: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  description: z.string(),
-});
-export type TaxonomyCategory = z.infer<typeof TaxonomyCategorySchema>;
-export const TaxonomySchema = z.array(TaxonomyCategorySchema).min(1);
-export type Taxonomy = z.infer<typeof TaxonomySchema>;
-
-/** Confidence that the draft can go out as it is, with reasons a human can read. */
-export const ConfidenceSchema = z.object({
-  confidence: z.number().min(0).max(1),
-  reasons: z.array(z.string()),
-});
-export type Confidence = z.infer<typeof ConfidenceSchema>;

@@ -1,15 +1,10 @@
+import type { DrawingEdge, WorkflowDrawing } from '@handoff/contracts';
+
 /**
- * Draws the backend's Mermaid flowchart as an SVG laid out in layers (no client-side library, no
- * script), plus the same transitions as an ordered list for screen readers and the source text.
+ * Draws the backend's workflow graph ({nodes, edges} from LangGraph) as an SVG laid out in layers
+ * (no client-side library, no script), plus the same transitions as an ordered list for screen readers.
  * Steps this run went through are highlighted.
  */
-
-interface Edge {
-  from: string;
-  to: string;
-  conditional: boolean;
-  label?: string;
-}
 
 const NODE_W = 130;
 const NODE_H = 34;
@@ -17,32 +12,7 @@ const COL_GAP = 36;
 const ROW_GAP = 56;
 const PAD = 40;
 
-export function parseMermaid(source: string): { nodes: string[]; edges: Edge[] } {
-  const nodes: string[] = [];
-  const edges: Edge[] = [];
-  const add = (name: string) => {
-    if (!nodes.includes(name)) nodes.push(name);
-  };
-  for (const line of source.split('\n')) {
-    const edge = /^\s*([\w-]+)(?:[[({][^\])}]*[\])}]+)?\s*(-[-.]*)(?:\|([^|]*)\|)?[-.]*>\s*([\w-]+)/.exec(line);
-    if (edge?.[1] && edge[4]) {
-      add(edge[1]);
-      add(edge[4]);
-      edges.push({
-        from: edge[1],
-        to: edge[4],
-        conditional: (edge[2] ?? '').includes('.'),
-        label: edge[3]?.trim() || undefined,
-      });
-      continue;
-    }
-    const node = /^\s*([\w-]+)\s*[[({]/.exec(line);
-    if (node?.[1] && !['graph', 'flowchart', 'classDef', 'style', 'subgraph'].includes(node[1])) add(node[1]);
-  }
-  return { nodes, edges };
-}
-
-function layers(nodes: string[], edges: Edge[]): Map<string, number> {
+function layers(nodes: string[], edges: DrawingEdge[]): Map<string, number> {
   // Breadth-first depth from the start node: stable, and back edges (redraft → draft) simply point up.
   const level = new Map<string, number>();
   const start = nodes.find((n) => n === '__start__') ?? nodes[0];
@@ -51,10 +21,10 @@ function layers(nodes: string[], edges: Edge[]): Map<string, number> {
   const queue = [start];
   while (queue.length) {
     const current = queue.shift() as string;
-    for (const edge of edges.filter((e) => e.from === current)) {
-      if (!level.has(edge.to)) {
-        level.set(edge.to, (level.get(current) ?? 0) + 1);
-        queue.push(edge.to);
+    for (const edge of edges.filter((e) => e.source === current)) {
+      if (!level.has(edge.target)) {
+        level.set(edge.target, (level.get(current) ?? 0) + 1);
+        queue.push(edge.target);
       }
     }
   }
@@ -66,10 +36,12 @@ function layers(nodes: string[], edges: Edge[]): Map<string, number> {
   return level;
 }
 
-const clean = (name: string) => name.replace(/^__(.*)__$/, '$1');
-
-export function MermaidDrawing({ source, title, highlight }: { source: string; title: string; highlight: string[] }) {
-  const { nodes, edges } = parseMermaid(source);
+export function WorkflowDiagram({ drawing, highlight }: { drawing: WorkflowDrawing; highlight: string[] }) {
+  const title = `${drawing.name} v${drawing.version}`;
+  const { edges } = drawing;
+  const nodes = drawing.nodes.map((node) => node.id);
+  const labels = new Map(drawing.nodes.map((node) => [node.id, node.label]));
+  const label = (id: string) => labels.get(id) ?? id;
   const level = layers(nodes, edges);
   const rows = new Map<number, string[]>();
   for (const n of nodes) rows.set(level.get(n) ?? 0, [...(rows.get(level.get(n) ?? 0) ?? []), n]);
@@ -111,11 +83,11 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
             </marker>
           </defs>
           {edges.map((edge, index) => {
-            const a = pos.get(edge.from);
-            const b = pos.get(edge.to);
+            const a = pos.get(edge.source);
+            const b = pos.get(edge.target);
             if (!a || !b) return null;
             const dash = edge.conditional ? '5 4' : undefined;
-            if (edge.from === edge.to) {
+            if (edge.source === edge.target) {
               // A loop on the node itself, over its top edge.
               const x = a.x + NODE_W / 2;
               const y = a.y;
@@ -186,7 +158,7 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
               <g key={n} className={visited.has(n) ? 'node visited' : 'node'}>
                 <rect x={p.x} y={p.y} width={NODE_W} height={NODE_H} rx={terminal ? NODE_H / 2 : 6} />
                 <text x={p.x + NODE_W / 2} y={p.y + NODE_H / 2} textAnchor="middle" dominantBaseline="central">
-                  {clean(n)}
+                  {label(n)}
                 </text>
               </g>
             );
@@ -198,18 +170,14 @@ export function MermaidDrawing({ source, title, highlight }: { source: string; t
         <ol className="transitions">
           {edges.map((edge, index) => (
             <li key={index}>
-              <span className={visited.has(edge.from) ? 'visited' : undefined}>{clean(edge.from)}</span> →{' '}
-              <span className={visited.has(edge.to) ? 'visited' : undefined}>{clean(edge.to)}</span>
+              <span className={visited.has(edge.source) ? 'visited' : undefined}>{label(edge.source)}</span> →{' '}
+              <span className={visited.has(edge.target) ? 'visited' : undefined}>{label(edge.target)}</span>
               {edge.conditional ? <span className="muted"> (conditional)</span> : null}
               {edge.label ? <span className="muted"> ({edge.label})</span> : null}
             </li>
           ))}
         </ol>
       </div>
-      <details>
-        <summary>Mermaid source</summary>
-        <pre>{source}</pre>
-      </details>
       <figcaption>
         {title}. Dashed arrows are conditional; highlighted steps are the ones this run went through.
       </figcaption>

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { AttachmentMetaSchema, EmailAddressSchema } from './message';
-import { DecisionSurfaceSchema, ReviewRequestSchema } from './review';
+import { AttachmentMetaSchema, EmailAddressSchema, ThreadEntrySchema } from './message';
+import { DecisionActionSchema, DecisionSurfaceSchema, ReviewRequestSchema } from './review';
 
 /**
  * The HTTP contract between the backend and the review UI. The backend
- * validates what it sends against these schemas in tests; the UI types its
- * client from them. All timestamps are ISO 8601 strings.
+ * validates what it receives with these schemas and its tests parse what it
+ * sends with them; the UI types its client from them. All timestamps are ISO 8601 strings.
  */
 
 export const RoleSchema = z.enum(['reviewer', 'admin']);
@@ -30,9 +30,11 @@ export const LinkSlackUserInputSchema = z.object({
     .regex(/^[UW][A-Z0-9]{6,}$/, 'must be a Slack user id such as U0123456789')
     .nullable(),
 });
+export type LinkSlackUserInput = z.infer<typeof LinkSlackUserInputSchema>;
 
 /** POST /api/v1/auth/login and GET /api/v1/auth/me → the signed-in reviewer (me: 401 when signed out). */
 export const SessionResponseSchema = z.object({ reviewer: ReviewerSchema });
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 /** GET /api/v1/reviewers (admin) → every account, oldest first. POST and PATCH answer with one ReviewerSchema. */
 export const ReviewerListSchema = z.object({ items: z.array(ReviewerSchema) });
 
@@ -41,6 +43,7 @@ export const LoginInputSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
   password: z.string().min(1).max(200),
 });
+export type LoginInput = z.infer<typeof LoginInputSchema>;
 /** POST /api/v1/reviewers (admin) */
 export const CreateReviewerInputSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
@@ -48,15 +51,17 @@ export const CreateReviewerInputSchema = z.object({
   password: z.string().min(12).max(200),
   role: RoleSchema.default('reviewer'),
 });
+export type CreateReviewerInput = z.infer<typeof CreateReviewerInputSchema>;
 /** PATCH /api/v1/reviewers/:id (admin) */
 export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().optional(), role: RoleSchema.optional() });
+export type UpdateReviewerInput = z.infer<typeof UpdateReviewerInputSchema>;
 
 /**
  * due: by due time · age: by creation time · confidence: by model confidence.
  * `asc` puts the earliest due, the oldest and the least confident first.
  */
 export const QueueSortSchema = z.enum(['due', 'age', 'confidence']);
-/** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
+
 /**
  * What happens to a still-pending review at its deadline: `escalate` flags it for the admin queue
  * (it stays pending), `holding_reply` sends the configured holding reply once (it stays pending),
@@ -68,6 +73,7 @@ export type DeadlineAction = z.infer<typeof DeadlineActionSchema>;
 /** pending · redrafting · decided by a person · timed_out: closed by its deadline's `close` action. */
 export const ReviewStatusSchema = z.enum(['pending', 'redrafting', 'decided', 'timed_out']);
 
+/** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
 export const QueueQuerySchema = z.object({
   status: ReviewStatusSchema.default('pending'),
   sort: QueueSortSchema.default('due'),
@@ -91,9 +97,14 @@ export const ClaimSchema = z.object({
   reviewerName: z.string(),
   until: z.string(),
 });
+export type Claim = z.infer<typeof ClaimSchema>;
 
 /** POST/DELETE /api/v1/reviews/:id/claim and POST /api/v1/reviews/:id/assign → the claim now in force. 409 when someone else holds it. */
 export const ClaimResponseSchema = z.object({ claim: ClaimSchema.nullable() });
+export type ClaimResponse = z.infer<typeof ClaimResponseSchema>;
+/** POST /api/v1/reviews/:id/assign (admin): give the claim to this reviewer. */
+export const AssignInputSchema = z.object({ reviewerId: z.uuid() });
+export type AssignInput = z.infer<typeof AssignInputSchema>;
 
 export const QueueItemSchema = z.object({
   id: z.string(),
@@ -135,7 +146,7 @@ export const DecisionRecordSchema = z.object({
   round: z.number().int(),
   actor: z.string(),
   surface: DecisionSurfaceSchema,
-  action: z.enum(['approve', 'edit', 'reject', 'redraft']),
+  action: DecisionActionSchema,
   draftText: z.string(),
   finalText: z.string().nullable(),
   diff: z.string().nullable(),
@@ -171,9 +182,7 @@ export const ReviewDetailSchema = z.object({
     messageId: z.string().nullable(),
     receivedAt: z.string(),
     attachments: z.array(AttachmentMetaSchema),
-    thread: z.array(
-      z.object({ direction: z.enum(['inbound', 'outbound']), from: z.string(), at: z.string(), text: z.string() }),
-    ),
+    thread: z.array(ThreadEntrySchema),
   }),
   decisions: z.array(DecisionRecordSchema),
   reply: z
@@ -242,7 +251,3 @@ export const OverviewSchema = z.object({
   ),
 });
 export type Overview = z.infer<typeof OverviewSchema>;
-
-/** GET /api/v1/graphs/email-triage/mermaid → the workflow drawn as a Mermaid flowchart. */
-export const GraphDrawingSchema = z.object({ name: z.string(), version: z.number().int(), mermaid: z.string() });
-export type GraphDrawing = z.infer<typeof GraphDrawingSchema>;
