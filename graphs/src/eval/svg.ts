@@ -16,15 +16,22 @@ export function escapeXml(text: string): string {
 }
 
 const x = (value: number) => MARGIN.left + value * PLOT_W;
-const y = (value: number) => MARGIN.top + (1 - value) * PLOT_H;
+/** The y axis runs from yMin (0 unless a chart zooms in) to 1. */
+const yAxis = (yMin: number) => (value: number) => MARGIN.top + (1 - (value - yMin) / (1 - yMin)) * PLOT_H;
+const y = yAxis(0);
 const fixed = (value: number) => value.toFixed(1);
+const TICKS = [0, 0.2, 0.4, 0.6, 0.8, 1];
 
-function frame(title: string, xLabel: string, yLabel: string, body: string[]): string {
-  const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].flatMap((tick) => [
-    `<line x1="${fixed(x(0))}" y1="${fixed(y(tick))}" x2="${fixed(x(1))}" y2="${fixed(y(tick))}" stroke="#e5e5e5"/>`,
-    `<text x="${fixed(x(0) - 6)}" y="${fixed(y(tick) + 4)}" text-anchor="end" ${FONT}>${tick.toFixed(1)}</text>`,
-    `<text x="${fixed(x(tick))}" y="${fixed(y(0) + 16)}" text-anchor="middle" ${FONT}>${tick.toFixed(1)}</text>`,
-  ]);
+function frame(title: string, xLabel: string, yLabel: string, body: string[], yMin = 0): string {
+  const toY = yAxis(yMin);
+  const ticks = TICKS.flatMap((share) => {
+    const tick = yMin + share * (1 - yMin);
+    return [
+      `<line x1="${fixed(x(0))}" y1="${fixed(toY(tick))}" x2="${fixed(x(1))}" y2="${fixed(toY(tick))}" stroke="#e5e5e5"/>`,
+      `<text x="${fixed(x(0) - 6)}" y="${fixed(toY(tick) + 4)}" text-anchor="end" ${FONT}>${tick.toFixed(2)}</text>`,
+      `<text x="${fixed(x(share))}" y="${fixed(toY(yMin) + 16)}" text-anchor="middle" ${FONT}>${share.toFixed(1)}</text>`,
+    ];
+  });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(title)}">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
@@ -59,26 +66,37 @@ export function gateCurveChart(
   policyPoint: { coverage: number; precision: number | null },
 ): string {
   const points = curve.filter((point) => point.precision !== null);
+  // Zoom in on the precisions that occur: the interesting differences are between 0.9 and 1.
+  const lowest = Math.min(...points.map((point) => point.precision ?? 1), policyPoint.precision ?? 1);
+  const yMin = Math.min(0.8, Math.floor(lowest * 10) / 10);
+  const toY = yAxis(yMin);
   const path = points
-    .map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(x(point.coverage))},${fixed(y(point.precision ?? 0))}`)
+    .map((point, index) => `${index === 0 ? 'M' : 'L'}${fixed(x(point.coverage))},${fixed(toY(point.precision ?? 0))}`)
     .join(' ');
-  const labelled = points.filter((point) => Math.round(point.threshold * 100) % 20 === 0);
+  // Label every tenth threshold, skipping labels that would sit on top of the previous one.
+  const labelled: GatePoint[] = [];
+  for (const point of points.filter((candidate) => Math.round(candidate.threshold * 100) % 10 === 0)) {
+    const previous = labelled.at(-1);
+    if (!previous || Math.abs(x(previous.coverage) - x(point.coverage)) > 28) labelled.push(point);
+  }
   const labels = labelled.map(
     (point) =>
-      `<circle cx="${fixed(x(point.coverage))}" cy="${fixed(y(point.precision ?? 0))}" r="2.5" fill="#4c78a8"/>` +
-      `<text x="${fixed(x(point.coverage) + 4)}" y="${fixed(y(point.precision ?? 0) - 4)}" ${FONT}>t=${point.threshold.toFixed(1)}</text>`,
+      `<circle cx="${fixed(x(point.coverage))}" cy="${fixed(toY(point.precision ?? 0))}" r="2.5" fill="#4c78a8"/>` +
+      `<text x="${fixed(x(point.coverage))}" y="${fixed(toY(point.precision ?? 0) + 14)}" text-anchor="middle" ${FONT}>${point.threshold.toFixed(1)}</text>`,
   );
   const marker =
     policyPoint.precision === null
       ? []
       : [
-          `<circle cx="${fixed(x(policyPoint.coverage))}" cy="${fixed(y(policyPoint.precision))}" r="5" fill="none" stroke="#e45756" stroke-width="2"><title>configured policy</title></circle>`,
+          `<circle cx="${fixed(x(policyPoint.coverage))}" cy="${fixed(toY(policyPoint.precision))}" r="5" fill="none" stroke="#e45756" stroke-width="2"><title>configured policy</title></circle>`,
         ];
-  return frame('Auto-send gate: coverage vs precision', 'coverage (share auto-sent)', 'precision (right category)', [
-    `<path d="${path}" fill="none" stroke="#4c78a8" stroke-width="2"/>`,
-    ...labels,
-    ...marker,
-  ]);
+  return frame(
+    'Auto-send gate: coverage vs precision (labels: threshold)',
+    'coverage (share auto-sent)',
+    'precision (right category)',
+    [`<path d="${path}" fill="none" stroke="#4c78a8" stroke-width="2"/>`, ...labels, ...marker],
+    yMin,
+  );
 }
 
 /** Precision, recall and F1 per category as grouped horizontal bars. */
@@ -137,10 +155,12 @@ export function confusionChart(labels: string[], matrix: number[][]): string {
     ...row.map((count, c) => {
       const shade = count === 0 ? 1 : 0.85 - 0.75 * (count / max);
       const fill = r === c ? `hsl(140,45%,${(shade * 100).toFixed(0)}%)` : `hsl(10,70%,${(shade * 100).toFixed(0)}%)`;
+      // White figures on the dark cells, so they stay readable.
+      const ink = shade < 0.5 ? '#fff' : '#000';
       const text =
         count === 0
           ? ''
-          : `<text x="${left + c * cell + cell / 2}" y="${top + r * cell + cell / 2 + 4}" text-anchor="middle" ${FONT}>${count}</text>`;
+          : `<text x="${left + c * cell + cell / 2}" y="${top + r * cell + cell / 2 + 4}" text-anchor="middle" fill="${ink}" ${FONT}>${count}</text>`;
       return `<rect x="${left + c * cell}" y="${top + r * cell}" width="${cell - 1}" height="${cell - 1}" fill="${fill}"/>${text}`;
     }),
   ]);
