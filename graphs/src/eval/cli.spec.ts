@@ -202,7 +202,7 @@ describe('npm run eval with --provider openai', () => {
 });
 
 describe('npm run eval with bad input', () => {
-  test('a missing --data, an unknown category and broken JSON are named, exit 2', async () => {
+  test('a missing --data, an unknown category, broken JSON and a bad policy setting are named, exit 2', async () => {
     const missing = await runCli([]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--data is required/);
@@ -217,5 +217,9 @@ describe('npm run eval with bad input', () => {
     const broken = await runCli(['--data', file]);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /bad\.jsonl:2: not valid JSON/);
+
+    const threshold = await runCli(['--data', SHIPPED_SET], { DEFAULT_AUTO_SEND_THRESHOLD: '2' });
+    assert.equal(threshold.code, 2);
+    assert.match(threshold.stderr, /expected number to be <=1\n\s+→ at DEFAULT_AUTO_SEND_THRESHOLD/);
   });
 });

@@ -76,6 +76,16 @@ function policyFrom(env: Env): TriagePolicy {
   });
 }
 
+/** Settings from the environment are the user's to fix, like arguments: a readable message and exit 2. */
+function settings<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new UsageError(z.prettifyError(error));
+    throw error;
+  }
+}
+
 /** Progress on stderr: a bar redrawn in place on a terminal, a line per tenth otherwise. */
 function progress(label: string): (done: number, total: number) => void {
   let lastTenth = -1;
@@ -145,8 +155,8 @@ async function main(argv: string[]): Promise<void> {
   const parsed = ArgsSchema.safeParse(values);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const args = parsed.data;
-  const env = EnvSchema.parse(process.env);
-  const policy = policyFrom(env);
+  const env = settings(() => EnvSchema.parse(process.env));
+  const policy = settings(() => policyFrom(env));
   // npm runs scripts from the repository root; paths are meant relative to where the user typed the command.
   const base = process.env['INIT_CWD'] ?? process.cwd();
   const dataFile = resolve(base, args.data);
