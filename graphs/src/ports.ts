@@ -21,7 +21,7 @@ export interface AssessRequest {
  * an OpenAI-compatible chat model and the offline local model.
  */
 export interface TriageModel {
-  /** Stable name recorded with each run, e.g. "local-nb" or "openai:gpt-4o-mini". */
+  /** Stable name recorded with each run, e.g. "local-linear" or "openai:gpt-4o-mini". */
   readonly name: string;
   classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification>;
   draft(request: DraftRequest): Promise<string>;

@@ -1,3 +1,4 @@
+import type { Callbacks } from '@langchain/core/callbacks/manager';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
@@ -59,6 +60,8 @@ export interface OpenAIChatModelOptions {
   maxRetries?: number;
   /** Unset by default: some models accept only their default temperature. */
   temperature?: number;
+  /** LangChain callbacks on every call, e.g. the evaluation's token meter. */
+  callbacks?: Callbacks;
 }
 
 export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatOpenAI {
@@ -69,5 +72,6 @@ export function createOpenAIChatModel(options: OpenAIChatModelOptions): ChatOpen
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
     temperature: options.temperature,
+    callbacks: options.callbacks,
   });
 }

@@ -3,7 +3,8 @@ import type { Confidence, InboundMessage, Taxonomy } from '../../schemas';
 import type { AssessRequest, DraftRequest, TriageModel } from '../../ports';
 import { safetyFlags } from '../../safety';
 import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';
-import { loadNaiveBayesModel, NaiveBayesClassifier, type NaiveBayesModel } from './naive-bayes';
+import type { TextClassifier } from './classifier';
+import { LinearClassifier, loadLinearModel } from './linear';
 import { detectLanguage, detectUrgency, firstName, keywordRiskFlags, orderReference } from './signals';
 import { categoryIntent, hasSpecificReply, needsOrderReference, PLAIN_STYLE, renderReply } from './templates';
 
@@ -14,20 +15,23 @@ function emailText(message: InboundMessage): string {
 export interface LocalTriageModelOptions {
   /** A model.json written by train.js; defaults to the one built beside this file. */
   modelFile?: string;
-  /** An already loaded model, e.g. one trained in a test. */
-  model?: NaiveBayesModel;
+  /** Another classifier, e.g. one trained in a test or the naive Bayes baseline in an evaluation. */
+  classifier?: TextClassifier;
+  /** Recorded with each run; give a different one with a different classifier. */
+  name?: string;
 }
 
 /**
- * The offline provider: a naive Bayes classifier trained at build time, rule-based
+ * The offline provider: a linear text classifier trained at build time, rule-based
  * signals, and reply templates. Needs no network and no API key.
  */
 export class LocalTriageModel implements TriageModel {
-  readonly name = 'local-nb';
-  private readonly classifier: NaiveBayesClassifier;
+  readonly name: string;
+  private readonly classifier: TextClassifier;
 
   constructor(options: LocalTriageModelOptions = {}) {
-    this.classifier = new NaiveBayesClassifier(options.model ?? loadNaiveBayesModel(options.modelFile));
+    this.classifier = options.classifier ?? new LinearClassifier(loadLinearModel(options.modelFile));
+    this.name = options.name ?? 'local-linear';
   }
 
   async classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification> {
