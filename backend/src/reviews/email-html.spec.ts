@@ -19,6 +19,7 @@ test('the email sanitiser keeps formatting and link text, and drops everything t
     'style',
     '<script',
     'href',
+    'javascript:',
     'target',
     '<img',
     'tracker',
@@ -38,7 +39,7 @@ test('no hostile case keeps a link, a resource, SVG, MathML or CSS pointing anyw
     assert.ok(!withoutTooltips.includes('trap.example'), `${name}: ${clean}`);
     assert.doesNotMatch(clean, /\b(href|src|srcset|background|action|formaction|ping|style)=/i, `${name}: ${clean}`);
     assert.doesNotMatch(clean, /<(svg|math|style|image|use|link|base|meta|form|input|iframe|object|embed)\b/i, name);
-    assert.doesNotMatch(clean, /url\(|@import/i, `${name}: ${clean}`);
+    assert.doesNotMatch(clean, /url\(|@import|javascript:/i, `${name}: ${clean}`);
     if (visible) assert.ok(clean.includes(visible), `${name} keeps its text: ${clean}`);
   }
 });

@@ -1,6 +1,8 @@
 import sanitizeHtml from 'sanitize-html';
 
 /** Parsed as HTML and compared in lower case, so `<SVG>` and `<svg>` are the same tag here. */
+/** Addresses worth showing as a tooltip; a `javascript:` or `data:` one is dropped without a trace. */
+const SHOWN_ADDRESS = /^(https?|mailto):/i;
 const REFUSED_WITH_CONTENT = ['script', 'style', 'textarea', 'option', 'noscript', 'svg', 'math', 'template', 'title'];
 
 /**
@@ -24,7 +26,8 @@ export function sanitizeEmailHtml(html: string): string {
     transformTags: {
       a: (_tagName, { href }): sanitizeHtml.Tag => ({
         tagName: 'a',
-        attribs: href ? { title: `Link (not opened here): ${href.slice(0, 500)}` } : {},
+        attribs:
+          href && SHOWN_ADDRESS.test(href.trim()) ? { title: `Link (not opened here): ${href.slice(0, 500)}` } : {},
       }),
     },
   });

@@ -4,6 +4,8 @@ import { neutraliseCss } from './email-css';
 /** Attributes that make an element a link. */
 const LINK_ATTRIBUTES = ['href', 'xlink:href', 'target'];
 const LINK_ELEMENTS = new Set(['a', 'area']);
+/** Addresses worth showing as a tooltip; a `javascript:` or `data:` one is dropped without a trace. */
+const SHOWN_ADDRESS = /^(https?|mailto):/i;
 
 /**
  * Turns an email's untrusted HTML into a complete document for an `<iframe sandbox="" srcdoc>`.
@@ -36,7 +38,7 @@ export function emailDocument(
   purifier.addHook('beforeSanitizeAttributes', (node) => {
     const element = node as Element;
     const href = element.getAttribute?.('href');
-    if (href && LINK_ELEMENTS.has(element.nodeName.toLowerCase()))
+    if (href && SHOWN_ADDRESS.test(href.trim()) && LINK_ELEMENTS.has(element.nodeName.toLowerCase()))
       element.setAttribute('title', `Link (not opened here): ${href.slice(0, 500)}`);
   });
   purifier.addHook('afterSanitizeAttributes', (node) => {
