@@ -194,6 +194,12 @@ describe('browser-facing defences in Chromium against the real backend', () => {
     assert.doesNotMatch(markup, /@import|javascript:/i);
     for (const { name, visible } of cases) if (visible) assert.ok(srcdoc.includes(visible), `${name} keeps its text`);
     assert.match(markup, /<a title="Link \(not opened here\): [^"]*plain-link">Plain link<\/a>/);
+    // Escaped and commented url() were read as the browser reads them, and blocked.
+    for (const text of ['Escaped attribute', 'Six digits', 'Letter escape', 'Upper url', 'Entity', 'Newline']) {
+      assert.ok(markup.includes(`style="background: none">${text}<`), `${text}: ${markup}`);
+    }
+    assert.match(markup, /<style>p \{ background-image: none \}<\/style><p>Escaped sheet/);
+    assert.match(markup, /<style>p \{ background: none \}<\/style>/);
 
     const frame = page.frameLocator('.email-html iframe');
     for (const text of ['Plain link', 'Upper link', 'Js link', 'Ping']) await frame.getByText(text).click();
