@@ -122,6 +122,44 @@ export class Trap {
   }
 }
 
+/** `next start` of the built UI on `port` with `env`, once it answers. */
+export async function startNextServer(
+  port: number,
+  env: { API_URL: string; PUBLIC_UI_URL: string },
+): Promise<ChildProcess> {
+  let recentLog = '';
+  const ui = spawn(
+    process.execPath,
+    [loadBackend.resolve('next/dist/bin/next', { paths: [UI_DIR] }), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: UI_DIR,
+      env: { ...process.env, ...env, REVIEW_UI_PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const keep = (chunk: Buffer) => {
+    recentLog = (recentLog + chunk.toString()).slice(-20_000);
+    if (process.env.TEST_LOGS) process.stderr.write(chunk);
+  };
+  ui.stdout?.on('data', keep);
+  ui.stderr?.on('data', keep);
+  await waitUntil(async () => {
+    if (ui.exitCode !== null) throw new Error(`next start exited:\n${recentLog}`);
+    const response = await fetch(`http://127.0.0.1:${port}/sign-in`);
+    await response.body?.cancel();
+    return response.status === 200 ? true : undefined;
+  }, 'the review UI to answer');
+  return ui;
+}
+
+export async function stopNextServer(ui: ChildProcess): Promise<void> {
+  if (ui.exitCode !== null) return;
+  const exited = new Promise((done) => ui.once('exit', done));
+  ui.kill('SIGTERM');
+  await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
+  if (ui.exitCode === null) ui.kill('SIGKILL');
+}
+
 /** The real backend (API + worker, own database), a loopback SMTP server, `next start` of the built UI, Chromium. */
 export class Stack {
   readonly world = new TestWorld();
@@ -131,7 +169,6 @@ export class Stack {
   uiUrl = '';
   browser!: Browser;
   private ui?: ChildProcess;
-  private uiLog = '';
 
   /** `env` adds backend settings; `clock` replaces the backend's clock (deadlines without waiting hours). */
   constructor(private readonly options: { env?: Record<string, string>; clock?: { now(): Date } } = {}) {}
@@ -153,40 +190,7 @@ export class Stack {
       { clock: this.options.clock },
     );
     this.backendUrl = backend.url;
-    this.ui = spawn(
-      process.execPath,
-      [
-        loadBackend.resolve('next/dist/bin/next', { paths: [UI_DIR] }),
-        'start',
-        '-p',
-        String(uiPort),
-        '-H',
-        '127.0.0.1',
-      ],
-      {
-        cwd: UI_DIR,
-        env: {
-          ...process.env,
-          API_URL: this.backendUrl,
-          PUBLIC_UI_URL: this.uiUrl,
-          REVIEW_UI_PORT: String(uiPort),
-          NEXT_TELEMETRY_DISABLED: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const keep = (chunk: Buffer) => {
-      this.uiLog = (this.uiLog + chunk.toString()).slice(-20_000);
-      if (process.env.TEST_LOGS) process.stderr.write(chunk);
-    };
-    this.ui.stdout?.on('data', keep);
-    this.ui.stderr?.on('data', keep);
-    await waitUntil(async () => {
-      if (this.ui?.exitCode !== null) throw new Error(`next start exited:\n${this.uiLog}`);
-      const response = await fetch(`${this.uiUrl}/sign-in`);
-      await response.body?.cancel();
-      return response.status === 200 ? true : undefined;
-    }, 'the review UI to answer');
+    this.ui = await startNextServer(uiPort, { API_URL: this.backendUrl, PUBLIC_UI_URL: this.uiUrl });
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
@@ -195,12 +199,7 @@ export class Stack {
 
   async stop(): Promise<void> {
     await this.browser?.close().catch(() => undefined);
-    if (this.ui && this.ui.exitCode === null) {
-      const exited = new Promise((done) => this.ui?.once('exit', done));
-      this.ui.kill('SIGTERM');
-      await Promise.race([exited, new Promise((done) => setTimeout(done, 5_000))]);
-      if (this.ui.exitCode === null) this.ui.kill('SIGKILL');
-    }
+    if (this.ui) await stopNextServer(this.ui);
     await this.world.tearDown();
     await this.smtp.stop();
     await this.trap.stop();

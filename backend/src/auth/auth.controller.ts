@@ -45,7 +45,11 @@ export class AuthController {
   @ApiOperation({ summary: 'Ends the session and clears the cookie' })
   async logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     const token = readSessionCookie(request);
-    if (token) await this.sessions.end(token);
+    if (token) {
+      // Like every cookie-authenticated write: another site must not be able to sign the reviewer out.
+      this.guard.checkOrigin(request);
+      await this.sessions.end(token);
+    }
     clearSessionCookie(response, this.secureCookie);
   }
 

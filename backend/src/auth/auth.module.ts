@@ -4,12 +4,19 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { ReviewersController } from './reviewers.controller';
 import { ReviewersService } from './reviewers.service';
+import { SessionWatchService } from './session-watch.service';
 import { SessionsService } from './sessions.service';
 
 @Global()
 @Module({
   controllers: [AuthController, ReviewersController],
-  providers: [AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }, SessionsService, ReviewersService],
-  exports: [ReviewersService],
+  providers: [
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    SessionsService,
+    ReviewersService,
+    SessionWatchService,
+  ],
+  exports: [ReviewersService, SessionWatchService],
 })
 export class AuthModule {}

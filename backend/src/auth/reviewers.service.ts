@@ -16,6 +16,7 @@ import type { AppConfig } from '../config/config.schema';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import { ReviewerEntity } from './reviewer.entity';
 import { SessionEntity } from './session.entity';
+import { announceSessionChange } from './sessions.service';
 
 export interface NewReviewer {
   email: string;
@@ -125,7 +126,10 @@ export class ReviewersService implements OnApplicationBootstrap {
           ...(changes.disabled === undefined ? {} : { disabledAt: changes.disabled ? new Date() : null }),
         },
       );
-      if (changes.disabled) await manager.delete(SessionEntity, { reviewerId: id });
+      if (changes.disabled) {
+        await manager.delete(SessionEntity, { reviewerId: id });
+        await announceSessionChange(manager, id);
+      }
       await this.audit.record(manager, {
         actor,
         action: 'reviewer.updated',

@@ -1,12 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, LessThan, type EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { Principal } from './principal';
 import { SessionEntity } from './session.entity';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** pg_notify channel carrying the id of a reviewer whose sessions ended; open streams re-check theirs. */
+export const SESSION_CHANGES_CHANNEL = 'handoff_sessions';
+
+/** Announces, when the surrounding transaction commits, that a reviewer's sessions changed. */
+export async function announceSessionChange(manager: EntityManager | DataSource, reviewerId: string): Promise<void> {
+  await manager.query('SELECT pg_notify($1, $2)', [SESSION_CHANGES_CHANNEL, reviewerId]);
+}
 
 /** Browser sessions: the cookie holds 32 random bytes, the table only their SHA-256. */
 @Injectable()
@@ -49,7 +57,23 @@ export class SessionsService {
     return row ? { ...row, kind: 'session' } : null;
   }
 
+  /** Of these tokens, the ones whose session is live and whose account is enabled (marks nothing as seen). */
+  async liveTokens(tokens: string[]): Promise<Set<string>> {
+    const byHash = new Map(tokens.map((token) => [tokenHash(token), token]));
+    const rows = (await this.dataSource.query(
+      `SELECT s.token_hash FROM sessions s JOIN reviewers r ON r.id = s.reviewer_id
+       WHERE s.token_hash = ANY($1) AND s.expires_at > now() AND r.disabled_at IS NULL`,
+      [[...byHash.keys()]],
+    )) as { token_hash: string }[];
+    return new Set(rows.map((row) => byHash.get(row.token_hash)!));
+  }
+
   async end(token: string): Promise<void> {
-    await this.dataSource.getRepository(SessionEntity).delete({ tokenHash: tokenHash(token) });
+    await this.dataSource.transaction(async (manager) => {
+      const [rows] = (await manager.query('DELETE FROM sessions WHERE token_hash = $1 RETURNING reviewer_id', [
+        tokenHash(token),
+      ])) as [{ reviewer_id: string }[], number];
+      if (rows[0]) await announceSessionChange(manager, rows[0].reviewer_id);
+    });
   }
 }

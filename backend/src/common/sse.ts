@@ -10,7 +10,7 @@ export const SSE_HEARTBEAT_MS = 15_000;
 export function openEventStream(request: Request, response: Response, onClose: () => void) {
   response.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
+    'Cache-Control': 'no-store, no-transform',
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });

@@ -132,6 +132,8 @@ export const EnvSchema = z
     /** Where reviewers open the UI: the allowed Origin of cookie-authenticated writes; https makes the cookie Secure. */
     PUBLIC_UI_URL: url(['http', 'https']).default('http://127.0.0.1:3001'),
     SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+    /** How often open review streams re-check their session; sign-out and disabling end them at once anyway. */
+    SESSION_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
     // Inbound channels: each is off while its settings are unset.
     WEBHOOK_SOURCES: json(WebhookSourcesSchema).default({}),
     /** Bound on one callback POST (connect to last byte); a timeout is retried like a 5xx. */

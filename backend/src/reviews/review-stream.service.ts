@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { PgListener } from '../common/pg-listener';
 
 const CHANNEL = 'handoff_reviews';
-const RECONNECT_MS = 1_000;
 
 export interface StreamListener {
   event(event: ReviewStreamEvent): void;
@@ -24,9 +23,7 @@ export interface StreamListener {
 export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ReviewStream');
   private readonly listeners = new Set<StreamListener>();
-  private client?: Client;
-  private closing = false;
-  private reconnectTimer?: NodeJS.Timeout;
+  private pgListener?: PgListener;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -48,41 +45,23 @@ export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.APP_ROLE !== 'worker') await this.listen();
+    if (this.config.APP_ROLE === 'worker') return;
+    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
+    this.pgListener = new PgListener(
+      this.config.DATABASE_URL,
+      [CHANNEL],
+      (_channel, payload) => {
+        const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload || 'null'));
+        if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
+      },
+      this.logger,
+    );
+    await this.pgListener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    clearTimeout(this.reconnectTimer);
     for (const listener of this.listeners) listener.close();
     this.listeners.clear();
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'handoff-listen' });
-    client.on('notification', ({ payload }) => {
-      const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload ?? 'null'));
-      if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
-    });
-    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
-    client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost: ${error.message}`);
-      this.reconnectLater();
-    });
-    this.client = client;
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-  }
-
-  private reconnectLater(): void {
-    if (this.closing) return;
-    void this.client?.end().catch(() => undefined);
-    this.reconnectTimer = setTimeout(() => {
-      this.listen().catch((error: Error) => {
-        this.logger.warn(`LISTEN reconnect failed: ${error.message}`);
-        this.reconnectLater();
-      });
-    }, RECONNECT_MS);
+    await this.pgListener?.stop();
   }
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AssignInputSchema, DecisionInputSchema, QueueQuerySchema } from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
+import { SessionWatchService } from '../auth/session-watch.service';
 import { parseOrBadRequest } from '../common/validation';
 import { openEventStream } from '../common/sse';
 import { ReviewClaimsService } from './review-claims.service';
@@ -24,6 +25,7 @@ export class ReviewsController {
     private readonly records: ReviewRecordsService,
     private readonly claims: ReviewClaimsService,
     private readonly stream: ReviewStreamService,
+    private readonly sessionWatch: SessionWatchService,
   ) {}
 
   @Get()
@@ -41,10 +43,14 @@ export class ReviewsController {
     summary:
       'Server-sent events: review.opened, review.decided, review.claimed, review.released, review.reminder, review.overdue',
   })
-  events(@Req() request: Request, @Res() response: Response): void {
-    let unsubscribe = () => {};
-    const stream = openEventStream(request, response, () => unsubscribe());
-    unsubscribe = this.stream.subscribe({ event: (event) => stream.send(event.type, event), close: stream.end });
+  events(@Req() request: Request, @Res() response: Response, @CurrentPrincipal() principal: Principal): void {
+    const stops: (() => void)[] = [];
+    const stream = openEventStream(request, response, () => stops.forEach((stop) => stop()));
+    stops.push(
+      this.stream.subscribe({ event: (event) => stream.send(event.type, event), close: stream.end }),
+      // A stream opened by a session ends with it (sign-out, account disabled, expiry).
+      this.sessionWatch.watch(request, principal, stream.end),
+    );
   }
 
   @Get(':id')

@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { writes } from '../lib/browser';
+import { safeNextPath } from '../lib/safe-next';
 
 export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +19,8 @@ export function SignInForm({ next }: { next: string }) {
     });
     setBusy(false);
     if (result.ok) {
-      window.location.assign(next);
+      // Checked again here: the prop is the server's choice, but this is where the browser leaves.
+      window.location.assign(safeNextPath(next));
       return;
     }
     setError(result.status === 401 ? 'Wrong email or password, or the account is disabled.' : result.message);

@@ -154,7 +154,7 @@ export async function proxyToBackend(request: Request, path: string[]): Promise<
   });
   for (const cookie of upstream.headers.getSetCookie()) headersOut.append('set-cookie', cookie);
   if ((upstream.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-    headersOut.set('cache-control', 'no-cache, no-transform');
+    headersOut.set('cache-control', 'no-store, no-transform');
     headersOut.set('x-accel-buffering', 'no');
   }
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers: headersOut });

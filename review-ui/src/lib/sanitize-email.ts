@@ -1,9 +1,17 @@
 import DOMPurify from 'dompurify';
+import { neutraliseCss } from './email-css';
+
+/** Attributes that make an element a link. */
+const LINK_ATTRIBUTES = ['href', 'xlink:href', 'target'];
+const LINK_ELEMENTS = new Set(['a', 'area']);
+/** Addresses worth showing as a tooltip; a `javascript:` or `data:` one is dropped without a trace. */
+const SHOWN_ADDRESS = /^(https?|mailto):/i;
 
 /**
  * Turns an email's untrusted HTML into a complete document for an `<iframe sandbox="" srcdoc>`.
- * Defence in depth: DOMPurify removes scripts, event handlers and dangerous tags; every link loses
- * its target; remote resources are stripped unless `allowRemoteImages`; and the document's own CSP
+ * Defence in depth: DOMPurify removes scripts, event handlers, SVG, MathML and dangerous tags; every
+ * element loses its link address; CSS is read with its escapes decoded and loses @import and every
+ * url() it may not load; remote resources are stripped unless `allowRemoteImages`; and the document's own CSP
  * forbids everything but inline styles and (data:, or https: when allowed) images. The sandbox
  * without allow-scripts means nothing could run even if all of that failed.
  */
@@ -14,32 +22,32 @@ export function emailDocument(
   let blockedImages = 0;
   const allowedImage = (url: string) =>
     /^data:image\//i.test(url.trim()) || (allowRemoteImages && /^https:\/\//i.test(url.trim()));
-  const neutraliseCssUrls = (css: string) =>
-    css.replace(/url\(\s*(['"]?)(.*?)\1\s*\)/gi, (match, _quote: string, url: string) => {
-      if (allowedImage(url)) return match;
-      blockedImages += 1;
-      return 'none';
-    });
+  const safeCss = (css: string) => {
+    const result = neutraliseCss(css, allowedImage);
+    blockedImages += result.blocked;
+    return result.css;
+  };
 
   const purifier = DOMPurify(window);
   purifier.addHook('uponSanitizeElement', (node) => {
-    if (node.nodeName === 'STYLE' && node.textContent)
-      node.textContent = neutraliseCssUrls(node.textContent).replace(/@import[^;]*;?/gi, '');
+    // Compared in lower case: an SVG or MathML element keeps its lower-case name, an HTML one does not.
+    if (node.nodeName.toLowerCase() === 'style' && node.textContent) node.textContent = safeCss(node.textContent);
+  });
+  // Links are shown, never followed: FORBID_ATTR takes the address off every element, HTML or not,
+  // and it stays visible as a tooltip for the reviewer.
+  purifier.addHook('beforeSanitizeAttributes', (node) => {
+    const element = node as Element;
+    const href = element.getAttribute?.('href');
+    if (href && SHOWN_ADDRESS.test(href.trim()) && LINK_ELEMENTS.has(element.nodeName.toLowerCase()))
+      element.setAttribute('title', `Link (not opened here): ${href.slice(0, 500)}`);
   });
   purifier.addHook('afterSanitizeAttributes', (node) => {
     const element = node as Element;
-    if (element.nodeName === 'A' || element.nodeName === 'AREA') {
-      const href = element.getAttribute('href');
-      element.removeAttribute('href');
-      element.removeAttribute('target');
-      // Links are shown, never followed: the address stays visible as a tooltip for the reviewer.
-      if (href) element.setAttribute('title', `Link (not opened here): ${href.slice(0, 500)}`);
-    }
     for (const name of ['src', 'background', 'poster', 'lowsrc', 'dynsrc']) {
       const value = element.getAttribute(name);
       if (value !== null && !allowedImage(value)) {
         element.removeAttribute(name);
-        if (element.nodeName === 'IMG') {
+        if (element.nodeName.toLowerCase() === 'img') {
           blockedImages += 1;
           element.setAttribute('alt', element.getAttribute('alt') || '[remote image blocked]');
         }
@@ -56,10 +64,14 @@ export function emailDocument(
       if (kept.length === 0) blockedImages += 1;
     }
     const style = element.getAttribute('style');
-    if (style) element.setAttribute('style', neutraliseCssUrls(style));
+    if (style) element.setAttribute('style', safeCss(style));
   });
   const body = purifier.sanitize(untrustedHtml, {
+    // HTML only: SVG and MathML (links, <image href>, their own <style>) are refused with their content.
+    USE_PROFILES: { html: true },
     FORBID_TAGS: [
+      'svg',
+      'math',
       'form',
       'input',
       'button',
@@ -77,7 +89,7 @@ export function emailDocument(
       'source',
       'track',
     ],
-    FORBID_ATTR: ['action', 'formaction', 'ping', 'xlink:href'],
+    FORBID_ATTR: ['action', 'formaction', 'ping', ...LINK_ATTRIBUTES],
     ALLOW_DATA_ATTR: false,
     FORCE_BODY: true,
   });
