@@ -105,6 +105,7 @@ export const SETTINGS: readonly Setting[] = [
   secret('ADMIN_PASSWORD'),
   plain('PUBLIC_UI_URL', 'text', ['backend', 'review-ui']),
   plain('SESSION_TTL_HOURS'),
+  plain('SESSION_RECHECK_MS'),
   // Holds the webhook signing secrets and callback secrets.
   secret('WEBHOOK_SOURCES', 'json'),
   plain('CALLBACK_TIMEOUT_MS'),

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Classification } from '../contracts';
+import type { Classification } from '@handoff/contracts';
 import { startFakeOpenAIServer, triageResponder } from '../testing';
 import type { EvalReport } from './report';
 

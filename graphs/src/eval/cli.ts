@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { TaxonomySchema, type Taxonomy } from '../contracts';
+import { TaxonomySchema, type Taxonomy } from '../schemas';
 import { ChatTriageModel, createOpenAIChatModel } from '../llm/openai';
 import { LocalTriageModel, loadNaiveBayesModel, NaiveBayesClassifier } from '../llm/local';
 import { createTriagePolicy, DEFAULT_TAXONOMY } from '../policy';

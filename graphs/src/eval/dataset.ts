@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Taxonomy } from '../contracts';
+import type { Taxonomy } from '../schemas';
 
 /** One line of an evaluation file. */
 export const EvalCaseSchema = z.object({

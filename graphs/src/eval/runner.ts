@@ -1,5 +1,6 @@
 import { MemorySaver } from '@langchain/langgraph';
-import type { Classification, InboundMessage, ReviewReason } from '../contracts';
+import type { Classification, ReviewReason } from '@handoff/contracts';
+import type { InboundMessage } from '../schemas';
 import { createEmailTriageGraph } from '../email-triage';
 import type { TriageState } from '../email-triage/state';
 import type { ReplyOutbox, TriageModel, TriagePolicy } from '../ports';
