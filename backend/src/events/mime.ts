@@ -32,7 +32,8 @@ export async function parseMime(raw: Buffer): Promise<ParsedEmail> {
   checkMimeStructure(raw);
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2_000_000 });
+    // HTML becomes text in ingest-safety (bounded and timed); mailparser's own conversion is not.
+    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true });
   } catch (error) {
     throw new UnparseableEmailError(`could not parse MIME: ${(error as Error).message}`);
   }
