@@ -10,6 +10,7 @@ import { json, raw } from 'express';
 import type { Clock } from './common/clock';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config.schema';
+import { bodyReadTimeout, refuseNulInUrl } from './common/request-hygiene';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Tracing, tracerProviderFromConfig } from './observability/tracing';
 
@@ -78,6 +79,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
   app.disable('x-powered-by');
+  app.use(refuseNulInUrl, bodyReadTimeout(config.BODY_READ_TIMEOUT_MS));
   // Inbound channels verify signatures over the exact bytes, so they get the raw body whatever its type.
   app.use(RAW_BODY_PATHS, raw({ type: () => true, limit: config.MAX_BODY_BYTES }));
   app.use(json({ limit: config.MAX_BODY_BYTES, verify: rejectInvalidUtf8 }));
