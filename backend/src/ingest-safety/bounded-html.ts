@@ -91,6 +91,12 @@ export function flattenHtml(html: string, limits = HTML_LIMITS): FlattenedHtml {
     onclosetag(start, endIndex) {
       const name = html.slice(start, endIndex).toLowerCase();
       if (FOREIGN.has(name) || HTML_INSIDE_FOREIGN.has(name)) foreign.pop();
+      if (name === 'p' || name === 'br' ? !open.get(name) : false) {
+        // htmlparser2 turns a stray </p> or </br> into an element of its own: counted like an open tag.
+        if (stack.length < limits.maxDepth && elements < limits.maxElements) elements++;
+        else cut.push([html.lastIndexOf('<', start), closeTagEnd(endIndex)]);
+        return;
+      }
       if (VOID.has(name) || !open.get(name)) return;
       let element = pop();
       while (element.name !== name) element = pop();
