@@ -22,9 +22,11 @@ const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
 /** A real date and time PostgreSQL will cast back (not 2026-02-30 or 25:61), with an offset it accepts. */
 function isTimestamp(value: string): boolean {
-  const parts = TIMESTAMP.exec(value)?.slice(1).map(Number);
+  const parts = TIMESTAMP.exec(value)
+    ?.slice(1)
+    .map((part) => Number(part ?? 0));
   if (!parts) return false;
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes = 0] = parts as number[];
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts as number[];
   const date = new Date(Date.UTC(year!, month! - 1, day!));
   return (
     date.getUTCFullYear() === year &&
@@ -34,7 +36,7 @@ function isTimestamp(value: string): boolean {
     minute! < 60 &&
     second! < 60 &&
     offsetHours! <= 15 &&
-    offsetMinutes < 60
+    offsetMinutes! < 60
   );
 }
 
