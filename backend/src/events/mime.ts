@@ -27,7 +27,10 @@ function keptHeaders(mail: ParsedMail): Record<string, string> {
   return headers;
 }
 
-/** Parses raw RFC 5322 bytes. Throws UnparseableEmailError for malformed MIME, no usable sender or too many recipients. */
+/**
+ * Parses raw RFC 5322 bytes. Throws UnparseableEmailError for malformed MIME, no usable sender or too many recipients.
+ * Runs in a parse worker: channels call parseMimeSafely (ingest-safety), which also bounds the HTML.
+ */
 export async function parseMime(raw: Buffer): Promise<ParsedEmail> {
   checkMimeStructure(raw);
   let mail: ParsedMail;
