@@ -11,6 +11,7 @@ import type { Clock } from './common/clock';
 import { AppModule } from './app.module';
 import { securityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/config.schema';
+import { bodyReadTimeout, refuseNulInUrl } from './common/request-hygiene';
 import { createLogger, PinoNestLogger } from './observability/logger';
 import { Tracing, tracerProviderFromConfig } from './observability/tracing';
 
@@ -80,6 +81,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
   app.disable('x-powered-by');
   app.use(securityHeaders(config.PUBLIC_UI_URL));
+  app.use(refuseNulInUrl, bodyReadTimeout(config.BODY_READ_TIMEOUT_MS));
   // Inbound channels verify signatures over the exact bytes, so they get the raw body whatever its type.
   app.use(RAW_BODY_PATHS, raw({ type: () => true, limit: config.MAX_BODY_BYTES }));
   app.use(json({ limit: config.MAX_BODY_BYTES, verify: rejectInvalidUtf8 }));

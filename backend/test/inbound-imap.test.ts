@@ -24,6 +24,7 @@ const { world, smtp } = useWorldWithSmtp(async () => {
     IMAP_PASSWORD: dovecot.password,
     IMAP_PROCESSED_FOLDER: 'Handoff',
     IMAP_POLL_INTERVAL_MS: '500',
+    MAX_MIME_BYTES: '20000',
   });
 });
 after(async () => {
@@ -56,8 +57,9 @@ describe('IMAP mailbox (real dovecot on loopback)', () => {
     assert.equal(await count('Handoff'), 2);
   });
 
-  test('refused mail is flagged and left in place, and does not block the next message', async () => {
+  test('refused mail (no sender, over MAX_MIME_BYTES) is flagged and left in place, and does not block the next message', async () => {
     await client.append('INBOX', 'To: support@handoff.test\r\nSubject: no sender\r\n\r\nhello\r\n');
+    await client.append('INBOX', rfc822(mail({ subject: 'Too big', text: 'x'.repeat(30_000) })));
     const message = mail({ subject: 'After the refused one' });
     await client.append('INBOX', rfc822(message));
     await eventually(
@@ -67,7 +69,7 @@ describe('IMAP mailbox (real dovecot on loopback)', () => {
     const lock = await client.getMailboxLock('INBOX');
     try {
       const flagged = await client.search({ keyword: '$HandoffRejected' }, { uid: true });
-      assert.equal((flagged || []).length, 1);
+      assert.equal((flagged || []).length, 2);
     } finally {
       lock.release();
     }

@@ -31,3 +31,21 @@ test('ingest is rate-limited per key with 429 and Retry-After, and refused reque
   );
   assert.equal(Number(rows[0]!.count), accepted);
 });
+
+test('provider and webhook routes are rate-limited per client address before any signature check', async () => {
+  const statuses: number[] = [];
+  for (let index = 0; index < 8; index += 1) {
+    const path = index % 2 === 0 ? '/api/v1/webhooks/helpdesk' : '/api/v1/inbound/postmark';
+    const response = await fetch(`${api.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    statuses.push(response.status);
+    if (response.status === 429) assert.ok(Number(response.headers.get('retry-after')) > 0);
+  }
+  // Unconfigured here, so the ones let through are 404; a minute boundary may fall inside the loop.
+  const passed = statuses.filter((status) => status === 404).length;
+  assert.ok(passed >= 5 && passed <= 7, statuses.join(','));
+  assert.equal(statuses.filter((status) => status === 429).length, 8 - passed, statuses.join(','));
+});

@@ -21,6 +21,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    // Already answered (e.g. 408 for a body that stopped arriving); the parser's late error has nowhere to go.
+    if (response.headersSent) return;
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();

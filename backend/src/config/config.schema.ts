@@ -85,6 +85,18 @@ export const EnvSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** Raw RFC 5322 messages (every channel that receives MIME) larger than this are refused with 413 / 552. */
+    MAX_MIME_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
+    /** Worker threads that parse MIME and convert HTML, so no message can block the event loop. */
+    INGEST_PARSE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+    /** Time budget of one parse; past it the worker is terminated and the message refused (MIME) or kept as text (HTML). */
+    INGEST_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    /** A request body not fully received by then is answered 408 and its connection closed. */
+    BODY_READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
     SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
     REVIEW_DUE_MINUTES: z.coerce

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AttachmentMetaSchema, EmailAddressSchema } from '@handoff/contracts';
+import { boundedHtml } from '../ingest-safety/ingest-parsers';
 import { KEPT_HEADERS, ParsedEmail, normaliseMessageId, parseMessageIds } from './parsed-email';
 
 const address = z
@@ -29,11 +30,8 @@ export const EmailJsonSchema = z
   .refine((email) => !/[\r\n]/.test(email.subject), { message: 'must not contain line breaks', path: ['subject'] });
 export type EmailJson = z.input<typeof EmailJsonSchema>;
 
-/** Maps the validated JSON body to a ParsedEmail. */
-export function emailFromJson(
-  body: z.output<typeof EmailJsonSchema>,
-  htmlToText: (html: string) => string,
-): ParsedEmail {
+/** Maps the validated JSON body to a ParsedEmail; the HTML is bounded and converted off the event loop. */
+export async function emailFromJson(body: z.output<typeof EmailJsonSchema>): Promise<ParsedEmail> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(body.headers)) {
     const lower = name.toLowerCase();
@@ -41,14 +39,15 @@ export function emailFromJson(
   }
   const messageId = normaliseMessageId(body.messageId ?? headers['message-id']);
   const inReplyTo = parseMessageIds(body.inReplyTo ?? headers['in-reply-to'])[0];
+  const html = body.html === undefined ? undefined : await boundedHtml(body.html, body.text === undefined);
   return {
     messageId,
     from: body.from,
     to: body.to,
     cc: body.cc,
     subject: body.subject,
-    text: body.text ?? htmlToText(body.html ?? ''),
-    html: body.html,
+    text: body.text ?? html?.text ?? '',
+    html: html?.html,
     inReplyTo,
     references: parseMessageIds(body.references ?? headers['references']),
     headers,

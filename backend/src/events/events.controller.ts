@@ -10,13 +10,13 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { convert } from 'html-to-text';
 import { z } from 'zod';
 import { parseOrBadRequest } from '../common/validation';
 import { IngestRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { EmailJsonSchema, emailFromJson } from './email-json.dto';
 import { EventsService, IngestResult } from './events.service';
-import { UnparseableEmailError, parseMime } from './mime';
+import { parseMimeSafely } from '../ingest-safety/ingest-parsers';
+import { UnparseableEmailError } from './mime';
 
 const IdempotencyKeySchema = z
   .string()
@@ -40,17 +40,13 @@ export class EventsController {
     const key = parseOrBadRequest(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
     if (request.is('application/json')) {
       const body = parseOrBadRequest(EmailJsonSchema, request.body);
-      return this.events.ingestEmail(
-        emailFromJson(body, (html) => convert(html, { wordwrap: false })),
-        'api',
-        key,
-      );
+      return this.events.ingestEmail(await emailFromJson(body), 'api', key);
     }
     if (request.is('message/rfc822')) {
       if (!Buffer.isBuffer(request.body) || request.body.length === 0)
         throw new BadRequestException('empty message body');
       try {
-        return await this.events.ingestEmail(await parseMime(request.body), 'api-mime', key);
+        return await this.events.ingestEmail(await parseMimeSafely(request.body), 'api-mime', key);
       } catch (error) {
         if (error instanceof UnparseableEmailError) throw new BadRequestException(error.message);
         throw error;

@@ -16,6 +16,8 @@ import { checkAttachmentLimits } from './attachment-limits';
 import { InboundEventEntity, type ReplyChannel } from './inbound-event.entity';
 import { reasonToIgnore } from './loop-guard';
 import type { ParsedEmail } from './parsed-email';
+import { checkedCallerKey, storableEmail } from '../ingest-safety/input-text';
+import { senderScopedMessageId } from '../ingest-safety/sender-scope';
 
 export interface IngestOptions {
   /** Runs first inside the storing transaction (e.g. a replay check); throwing stores nothing. */
@@ -32,10 +34,13 @@ export interface IngestResult {
   ignoredReason?: string;
 }
 
-/** The idempotency key: the caller's, else the Message-ID, else a hash of what identifies the message. */
+/**
+ * The idempotency key: the caller's, else the Message-ID scoped to the sender (anyone can claim any
+ * Message-ID; only the sender's own retry is a duplicate), else a hash of what identifies the message.
+ */
 export function idempotencyKeyFor(email: ParsedEmail, callerKey: string | undefined): string {
   if (callerKey) return `key:${callerKey}`;
-  if (email.messageId) return `mid:${email.messageId}`;
+  if (email.messageId) return `mid:${senderScopedMessageId(email.from.address, email.messageId)}`;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([email.from.address, email.subject, email.headers['date'] ?? '', email.text]))
     .digest('hex');
@@ -60,13 +65,14 @@ export class EventsService {
    * The row is the promise: if the enqueue fails, the sweeper enqueues it later.
    */
   async ingestEmail(
-    email: ParsedEmail,
+    received: ParsedEmail,
     source: string,
     callerKey?: string,
     options: IngestOptions = {},
   ): Promise<IngestResult> {
+    const email = storableEmail(received);
     checkAttachmentLimits(email, this.config);
-    const idempotencyKey = idempotencyKeyFor(email, callerKey);
+    const idempotencyKey = idempotencyKeyFor(email, checkedCallerKey(callerKey));
     const ignoredReason = reasonToIgnore(email, mailDomain(this.config.MAIL_FROM), this.config.MAIL_FROM) ?? undefined;
 
     const stored = await this.dataSource.transaction(async (manager) => {

@@ -27,12 +27,16 @@ function keptHeaders(mail: ParsedMail): Record<string, string> {
   return headers;
 }
 
-/** Parses raw RFC 5322 bytes. Throws UnparseableEmailError for malformed MIME, no usable sender or too many recipients. */
+/**
+ * Parses raw RFC 5322 bytes. Throws UnparseableEmailError for malformed MIME, no usable sender or too many recipients.
+ * Runs in a parse worker: channels call parseMimeSafely (ingest-safety), which also bounds the HTML.
+ */
 export async function parseMime(raw: Buffer): Promise<ParsedEmail> {
   checkMimeStructure(raw);
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, maxHtmlLengthToParse: 2_000_000 });
+    // HTML becomes text in ingest-safety (bounded and timed); mailparser's own conversion is not.
+    mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipHtmlToText: true });
   } catch (error) {
     throw new UnparseableEmailError(`could not parse MIME: ${(error as Error).message}`);
   }

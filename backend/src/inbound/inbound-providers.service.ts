@@ -49,7 +49,7 @@ export class InboundProvidersService {
   async postmark(body: Buffer, headers: IncomingHttpHeaders): Promise<IngestResult> {
     const password = this.enabled('Postmark', this.config.POSTMARK_INBOUND_PASSWORD);
     requireBasicAuth(headers.authorization, this.config.POSTMARK_INBOUND_USER, password);
-    return this.inbound.accept(parsePostmark(parseJson(body, headers['content-type'])), 'postmark');
+    return this.inbound.accept(await parsePostmark(parseJson(body, headers['content-type'])), 'postmark');
   }
 
   private enabled<T>(provider: string, setting: T | undefined): T {

@@ -1,8 +1,9 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../auth/public.decorator';
 import type { IngestResult } from '../events/events.service';
+import { IngestRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { InboundProvidersService } from './inbound-providers.service';
 import { SesInboundService, type SesResult } from './ses/ses-inbound.service';
 
@@ -17,6 +18,7 @@ function rawBody(request: Request): Buffer {
  */
 @ApiExcludeController()
 @Public()
+@UseGuards(IngestRateLimitGuard) // per client address: providers authenticate later, in the service
 @Controller('api/v1/inbound')
 export class InboundController {
   constructor(

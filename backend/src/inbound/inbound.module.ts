@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
 import { WebhooksController } from '../webhooks/webhooks.controller';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { IngestRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { InboundController } from './inbound.controller';
 import { InboundProvidersService } from './inbound-providers.service';
 import { InboundService } from './inbound.service';
@@ -12,7 +13,14 @@ import { SnsHttp } from './ses/sns-http';
 @Module({
   imports: [EventsModule],
   controllers: [InboundController, WebhooksController],
-  providers: [InboundService, InboundProvidersService, SesInboundService, SnsHttp, WebhooksService],
+  providers: [
+    InboundService,
+    InboundProvidersService,
+    SesInboundService,
+    SnsHttp,
+    WebhooksService,
+    IngestRateLimitGuard,
+  ],
   exports: [InboundService],
 })
 export class InboundModule {}

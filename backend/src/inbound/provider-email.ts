@@ -1,10 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
-import { convert } from 'html-to-text';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { EmailAddress } from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { EmailJsonSchema, emailFromJson, type EmailJson } from '../events/email-json.dto';
-import { UnparseableEmailError, parseMime } from '../events/mime';
+import { UnparseableEmailError } from '../events/mime';
+import { parseMimeSafely } from '../ingest-safety/ingest-parsers';
 import { KEPT_HEADERS, type ParsedEmail } from '../events/parsed-email';
 
 /** Parses an RFC 5322 address list ("Jane <jane@x>, bob@y") the way mail clients write them. */
@@ -39,17 +39,17 @@ export function keptHeaders(pairs: Iterable<[string, string]>): Record<string, s
  * Provider fields → the same validation as our JSON route, so every channel refuses the same
  * things (no valid sender, no body, CR/LF in the subject, too many recipients).
  */
-export function emailFromFields(fields: Omit<EmailJson, 'from'> & { from: EmailAddress | undefined }): ParsedEmail {
+export function emailFromFields(
+  fields: Omit<EmailJson, 'from'> & { from: EmailAddress | undefined },
+): Promise<ParsedEmail> {
   if (!fields.from?.address) throw new BadRequestException('the message has no From address');
-  return emailFromJson(parseOrBadRequest(EmailJsonSchema, fields, 'email'), (html) =>
-    convert(html, { wordwrap: false }),
-  );
+  return emailFromJson(parseOrBadRequest(EmailJsonSchema, fields, 'email'));
 }
 
 /** Raw MIME from a provider; unparseable or sender-less mail is the sender's problem (400). */
 export async function emailFromMime(raw: Buffer): Promise<ParsedEmail> {
   try {
-    return await parseMime(raw);
+    return await parseMimeSafely(raw);
   } catch (error) {
     if (error instanceof UnparseableEmailError) throw new BadRequestException(error.message);
     throw error;

@@ -1,12 +1,14 @@
-import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../auth/public.decorator';
 import type { IngestResult } from '../events/events.service';
+import { IngestRateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @Public() // authenticated by the Standard Webhooks signature, not the API key
+@UseGuards(IngestRateLimitGuard) // per client address: the signature is checked later, in the service
 @Controller('api/v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

@@ -51,7 +51,7 @@ export class WebhooksService {
     // The reply secret stays in config; the event keeps only where the answer goes.
     const replyChannel: ReplyChannel =
       source.reply.channel === 'callback' ? { channel: 'callback', url: source.reply.url } : source.reply;
-    return this.inbound.accept(emailFromFields(data), `webhook:${sourceName}`, { key: id, replyChannel });
+    return this.inbound.accept(await emailFromFields(data), `webhook:${sourceName}`, { key: id, replyChannel });
   }
 
   /** Any one current secret may match (rotation); the 5-minute window is the library's. Returns webhook-id. */

@@ -81,7 +81,9 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async processOne(client: ImapFlow, uid: number): Promise<void> {
-    const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
+    // One byte past the cap is enough to refuse an oversized message (413) without downloading all of it.
+    const source = { maxLength: this.config.MAX_MIME_BYTES + 1 };
+    const message = await client.fetchOne(String(uid), { source }, { uid: true });
     if (!message || !message.source) return;
     try {
       await this.inbound.accept(await emailFromMime(message.source), 'imap');

@@ -28,7 +28,7 @@ export function verifyMailgun(
   const { timestamp, token, signature } = fields;
   if (!timestamp || !token || !signature)
     throw new UnauthorizedException('timestamp, token and signature are required');
-  if (!/^\d{1,12}$/.test(timestamp) || token.length > 200)
+  if (!/^\d{1,12}$/.test(timestamp) || !/^[\x21-\x7e]{1,200}$/.test(token))
     throw new BadRequestException('malformed timestamp or token');
   if (!secretsEqual(signature, signMailgun(signingKey, timestamp, token))) {
     throw new UnauthorizedException('signature does not match');

@@ -28,7 +28,7 @@ const PostmarkInboundSchema = z.object({
 });
 
 /** Postmark's own `MessageID` is its id, not the RFC one: that is in `Headers`. */
-export function parsePostmark(body: unknown): ParsedEmail {
+export function parsePostmark(body: unknown): Promise<ParsedEmail> {
   const inbound = parseOrBadRequest(PostmarkInboundSchema, body, 'Postmark inbound message');
   return emailFromFields({
     from: inbound.FromFull && toAddress(inbound.FromFull),

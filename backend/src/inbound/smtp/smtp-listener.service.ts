@@ -44,6 +44,10 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  private get maxMessageBytes(): number {
+    return Math.min(this.config.MAX_BODY_BYTES, this.config.MAX_MIME_BYTES);
+  }
+
   /** The bound port (useful with SMTP_LISTENER_PORT=0), or undefined when the listener is off. */
   get port(): number | undefined {
     return (this.server as unknown as { server?: { address(): AddressInfo | null } })?.server?.address()?.port;
@@ -53,7 +57,7 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
     if (this.config.SMTP_LISTENER_PORT === undefined) return;
     this.server = new SMTPServer({
       banner: 'Handoff inbound',
-      size: this.config.MAX_BODY_BYTES,
+      size: this.maxMessageBytes,
       authOptional: true,
       // Plain SMTP for an MTA or load balancer in front of us; no relaying, no logins.
       disabledCommands: ['AUTH', 'STARTTLS'],
@@ -88,8 +92,7 @@ export class SmtpListenerService implements OnApplicationBootstrap, OnApplicatio
     const chunks: Buffer[] = [];
     // Past the limit smtp-server keeps reading (to answer 552 after DATA); we stop keeping.
     for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
-    if (stream.sizeExceeded)
-      throw smtpError(552, `message exceeds the size limit of ${this.config.MAX_BODY_BYTES} bytes`);
+    if (stream.sizeExceeded) throw smtpError(552, `message exceeds the size limit of ${this.maxMessageBytes} bytes`);
     await this.inbound.accept(await emailFromMime(Buffer.concat(chunks)), 'smtp');
   }
 }
