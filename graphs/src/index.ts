@@ -7,6 +7,13 @@ export {
   DEFAULT_TAXONOMY,
   type TriagePolicyConfig,
 } from './policy';
-export { findSafetyIssues, safetyFlags, type SafetyFinding } from './safety';
+export {
+  FLAG_THRESHOLD,
+  scanMessage,
+  scanText,
+  safetyFlags,
+  type SafetyFinding,
+  type SafetyReport,
+} from './safety';
 export * from './email-triage';
 export * from './llm';
