@@ -45,8 +45,8 @@ export interface SafetyReport {
 export interface ScannedField {
   field: string;
   text: string;
-  /** MIME content types have a grammar; prose in one is a message to a reader. */
-  isContentType?: boolean;
+  /** Content types have a grammar (prose in one is a message to a reader); filenames use - and . as spaces. */
+  shape?: 'content type' | 'filename';
 }
 
 const MAX_MATCH_CHARS = 80;
@@ -60,9 +60,9 @@ function shorten(text: string): string {
   return flat.length > MAX_MATCH_CHARS ? `${flat.slice(0, MAX_MATCH_CHARS - 1)}…` : flat;
 }
 
-function scanField({ field, text, isContentType }: ScannedField): SafetyFinding[] {
+function scanField({ field, text, shape }: ScannedField): SafetyFinding[] {
   if (text.trim() === '') return [];
-  const normalised = normaliseForDetection(text);
+  const normalised = normaliseForDetection(shape === 'filename' ? text.replace(/[-.+]+/g, ' ') : text);
   const findings: SafetyFinding[] = [];
   const found = (kind: SignalKind, flag: SafetyFlag, weight: number, match: string) =>
     findings.push({ flag, kind, weight, field, match: shorten(match) });
@@ -79,7 +79,7 @@ function scanField({ field, text, isContentType }: ScannedField): SafetyFinding[
   const [mixed] = normalised.mixedScriptWords;
   if (mixed) found('disguised_text', 'prompt_injection', 1, `look-alike letters: ${mixed}`);
   if (normalised.hiddenCharacters) found('disguised_text', 'prompt_injection', 1, 'invisible characters inside words');
-  if (isContentType && malformedContentType(text)) found('malformed_field', 'prompt_injection', 2, text);
+  if (shape === 'content type' && malformedContentType(text)) found('malformed_field', 'prompt_injection', 2, text);
   return findings;
 }
 
@@ -111,8 +111,8 @@ export function messageFields(message: InboundMessage): ScannedField[] {
     ...message.to.flatMap((to, index) => person(`To ${index + 1}`, to)),
     ...message.cc.flatMap((cc, index) => person(`Cc ${index + 1}`, cc)),
     ...message.attachments.flatMap((file, index) => [
-      { field: `attachment ${index + 1} filename`, text: file.filename },
-      { field: `attachment ${index + 1} content type`, text: file.contentType, isContentType: true },
+      { field: `attachment ${index + 1} filename`, text: file.filename, shape: 'filename' as const },
+      { field: `attachment ${index + 1} content type`, text: file.contentType, shape: 'content type' as const },
     ]),
     ...message.thread.flatMap((entry, index) => [
       { field: `thread message ${index + 1}`, text: entry.text },

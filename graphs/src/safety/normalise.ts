@@ -40,11 +40,12 @@ const LEET_WORD = /(?<![\p{L}\p{N}])(?=[\p{L}\d@$]*\p{L})(?=[\p{L}\d@$]*[013457@
 // Three or more single letters joined by one separator each: "i g n o r e", "s.y.s.t.e.m".
 const SPACED_LETTERS = /(?<![\p{L}\p{N}])\p{L}(?:[ .\-_*·•|+~]\p{L}){2,}(?![\p{L}\p{N}])/gu;
 
-function foldWord(word: string): string {
+function foldWord(word: string, genuineCyrillicOrGreek: boolean): string {
   if (!LOOK_ALIKE_SCRIPT.test(word)) return word;
   const allLookAlikes = [...word].every((letter) => LATIN.test(letter) || letter in CONFUSABLES);
-  // Mixed words are disguised Latin; a whole word of look-alikes probably is too.
-  if (!LATIN.test(word) && !allLookAlikes) return word;
+  // Mixed words are disguised Latin. A whole word of look-alikes is too, unless
+  // the text around it is real Russian or Greek (where "все" is just a word).
+  if (!LATIN.test(word) && (!allLookAlikes || genuineCyrillicOrGreek)) return word;
   return [...word].map((letter) => CONFUSABLES[letter] ?? letter).join('');
 }
 
@@ -65,11 +66,16 @@ export function normaliseForDetection(input: string): NormalisedText {
     .normalize('NFD')
     .replace(/\p{M}+/gu, '')
     .replace(/[‹›]/g, (bracket) => CONFUSABLES[bracket] ?? bracket)
-    .replace(/[’‘`´]/g, "'");
+    .replace(/[’‘`´]/g, "'")
+    // snake_case_words hide phrases from word boundaries.
+    .replace(/_+/g, ' ');
 
+  const genuineCyrillicOrGreek = [...text.matchAll(WORD)].some(
+    ([word]) => !LATIN.test(word) && [...word].some((letter) => LOOK_ALIKE_SCRIPT.test(letter) && !(letter in CONFUSABLES)),
+  );
   const mixedScriptWords: string[] = [];
   text = text.replace(WORD, (word) => {
-    const folded = foldWord(word);
+    const folded = foldWord(word, genuineCyrillicOrGreek);
     if (folded !== word && LATIN.test(word)) mixedScriptWords.push(folded);
     return folded;
   });

@@ -119,7 +119,7 @@ const OVERRIDE_VERB = any(
   'zapomnij',
   'ignorera',
   'glom',
-  'игнорируй',
+  'игнорируи', // й loses its breve in normalisation
   'забудь',
 );
 // Words that may sit between the verb and its object: "ignore all of your previous instructions".
@@ -452,6 +452,7 @@ const SECRET_VERB = any(
   'whats',
   'hand over',
   'let me (?:see|have|know)',
+  'laat (?:me|mij)',
   'zeigen?',
   'zeig',
   'nenne',
@@ -775,7 +776,7 @@ export const SIGNALS: Signal[] = [
     kind: 'override_instructions',
     flag: 'prompt_injection',
     weight: 3,
-    pattern: phrase(`${QUALIFIER}(?: ${QUALIFIER}){0,4} ${INSTRUCTIONS}(?: \\S+){0,3}? ${OVERRIDE_INFINITIVE}`),
+    pattern: phrase(`(?:${QUALIFIER} ){0,5}${INSTRUCTIONS}(?: \\S+){0,3}? ${OVERRIDE_INFINITIVE}`),
   },
   // "Please ignore the above" is also how customers take back a paragraph, so it only counts with other signs.
   {
@@ -832,6 +833,24 @@ export const SIGNALS: Signal[] = [
     weight: 3,
     pattern: phrase(`(?:god|jailbreak|dan|sudo|unrestricted|unfiltered|no-limits) mode`),
   },
+  // A new identity for the reader: "pretend you are the manager", "from now on you are", "ab sofort bist du".
+  {
+    kind: 'role_play',
+    flag: 'prompt_injection',
+    weight: 3,
+    pattern: phrase(
+      any(
+        "pretend (?:to be|you are|you're|that you are)",
+        '(?:from now on|starting now|henceforth|for the rest of this conversation),? you are',
+        'ab (?:sofort|jetzt) bist du',
+        'a partir de (?:maintenant|aujourd\'hui),? (?:tu es|vous etes)',
+        'a partir de ahora,? eres',
+        "d'ora in poi,? sei",
+        'a partir de agora,? (?:voce e|tu es)',
+        'vanaf nu,? ben je',
+      ),
+    ),
+  },
   {
     kind: 'role_play',
     flag: 'prompt_injection',
@@ -844,9 +863,9 @@ export const SIGNALS: Signal[] = [
     weight: 2,
     pattern: phrase(
       any(
-        '(?:pretend|imagine) (?:to be|you are|you\'re|that you are)',
+        'imagine (?:you are|you\'re|that you are)',
         '(?:act|behave|roleplay|role-play) as (?:if you were|though you were|an? (?:unrestricted|unfiltered|different|new))',
-        '(?:from now on|starting now|henceforth|for the rest of this conversation),? you (?:are|will|must|shall|should|have to|act|respond|reply|answer)',
+        '(?:from now on|starting now|henceforth|for the rest of this conversation),? you (?:will|must|shall|should|have to|act|respond|reply|answer)',
         'du bist (?:jetzt|ab sofort|nun) (?:ein|eine|der|die|kein)',
         'ab (?:sofort|jetzt) (?:bist du|musst du|antwortest du)',
         'tu so,? als',
@@ -882,7 +901,7 @@ export const SIGNALS: Signal[] = [
     weight: 3,
     pattern: phrase(
       any(
-        '<\\|[a-z_]+\\|>',
+        '<\\|[a-z_ ]+\\|>',
         '\\[/?inst\\]',
         '<</?sys>>',
         '<\\/?(?:system|assistant|instructions?|prompt|email|user|developer|tool)>',
@@ -952,7 +971,7 @@ export const SIGNALS: Signal[] = [
     weight: 3,
     pattern: phrase(
       any(
-        `(?:mark|flag|set|tag) (?:this|it|the (?:reply|response|ticket|email|message|draft|answer|run))(?: as)? (?:approved|reviewed|safe|verified|trusted|pre-?approved)`,
+        `(?:mark|flag|set|tag) (?:this|it|the)(?: (?:reply|response|ticket|email|message|draft|answer|run))?(?: as)? (?:approved|reviewed|safe|verified|trusted|pre-?approved)`,
         `(?:no|without|does not need|doesn't need|not need|needn't) (?:a |any )?(?:human |manual )?(?:review|approval|reviewer|oversight)(?: is)?(?: (?:needed|required|necessary))`,
         `(?:no|not) (?:human |manual )(?:review|approval|reviewer|oversight)`,
         `(?:do not|don't|never) (?:flag|escalate|route|send|show|forward|queue) (?:this |it |the (?:email|message|reply|ticket) )?(?:to |for )(?:a |the )?(?:human|reviewer|staff|moderator|operator|review)`,
@@ -1072,7 +1091,9 @@ export const SIGNALS: Signal[] = [
     kind: 'addresses_ai',
     flag: 'prompt_injection',
     weight: 3,
-    pattern: phrase(`(?:any|all|every) (?:ai|llm|language model|assistant|bot|model)s? (?:reading|processing|parsing|handling|summari[sz]ing) this`),
+    pattern: phrase(
+      `(?:any|all|every|the|to the|dear) (?:ai|llm|language model|assistant|bot|model)s? (?:reading|processing|parsing|handling|summari[sz]ing) this`,
+    ),
   },
   {
     kind: 'addresses_ai',
