@@ -11,6 +11,7 @@ export type SignalKind =
   | 'role_play'
   | 'fake_system_text'
   | 'review_bypass'
+  | 'send_order'
   | 'secret_request'
   | 'output_hijack'
   | 'addresses_ai'
@@ -50,6 +51,7 @@ const OVERRIDE_VERB = any(
   'throw out',
   'stop following',
   "(?:do not|don't|dont|no longer) (?:follow|obey|apply)",
+  'pay no (?:attention|heed) to',
   // de
   'ignorier(?:e|t|en)?',
   'vergiss',
@@ -62,6 +64,7 @@ const OVERRIDE_VERB = any(
   'ubergehe',
   '(?:beachte|befolge|befolgt|beachtet) (?:nicht|keine)',
   'nicht (?:mehr )?(?:beachten|befolgen)',
+  'halte? dich nicht (?:mehr )?an',
   // fr
   'ignorez',
   'ignorer',
@@ -88,6 +91,7 @@ const OVERRIDE_VERB = any(
   'descarte',
   'desestima',
   'haz caso omiso (?:de|a)',
+  'no (?:hagas|haga) caso (?:de|a)',
   'no (?:sigas|siga|obedezcas)',
   'deja de (?:seguir|obedecer)',
   'ignori',
@@ -233,6 +237,7 @@ const QUALIFIER = any(
 );
 const INSTRUCTIONS = any(
   'instructions?',
+  'guidance',
   'rules',
   'prompts?',
   'guidelines',
@@ -291,17 +296,27 @@ const OVERRIDE_INFINITIVE = any(
   'vergeten',
   'niet (?:meer )?(?:volgen|opvolgen)',
 );
+// What the reader was told is aimed at an AI; "the above" may be the customer's own paragraph.
+const WHAT_YOU_WERE_TOLD = any(
+  'everything you (?:were|have been|got) told',
+  'what you (?:were|have been) told',
+  "tout ce qu'on (?:t'a|vous a) dit",
+  'alles,? was (?:man )?dir (?:gesagt|vorgegeben) wurde',
+  'todo lo que te (?:dijeron|han dicho)',
+  'tutto (?:quello )?che ti (?:hanno detto|e stato detto)',
+  'tudo o que (?:te|lhe) disseram',
+  'alles wat (?:je|jou) (?:is )?verteld',
+);
 const EVERYTHING_BEFORE = any(
-  'everything (?:above|before|so far|you (?:were|have been) told)',
+  'everything (?:above|before|so far)',
   'all of the above',
   'the above',
-  'what you (?:were|have been) told',
   'alles (?:oben|bisherige|vorherige|davor)',
   'tout ce qui precede',
   'todo lo anterior',
   'tutto (?:quanto )?(?:sopra|cio che precede)',
   'tudo (?:acima|o que foi dito)',
-  'alles (?:hierboven|wat je (?:is )?verteld)',
+  'alles hierboven',
 );
 
 // --- Review bypass ------------------------------------------------------------------------------
@@ -452,6 +467,7 @@ const SECRET_VERB = any(
   'whats',
   'hand over',
   'let me (?:see|have|know)',
+  'echo back',
   'laat (?:me|mij)',
   'zeigen?',
   'zeig',
@@ -574,6 +590,7 @@ const SECRET_NOUN = any(
   '(?:hidden|initial|original|secret|internal) (?:prompt|instructions)',
   `(?:your|the) (?:system |hidden |original |initial |internal |secret |full |exact |complete )(?:instructions|prompt|configuration|config|guidelines|rules)`,
   '(?:your|the) (?:instructions|prompt|rules) (?:verbatim|word for word|exactly)',
+  'your (?:configuration|config|settings file)',
   `your prompt(?! ?(?:reply|response|answer|service|attention|help|delivery|action|refund|support|handling|feedback))`,
   'env(?:ironment)? (?:variables|vars)',
   'connection strings?',
@@ -778,6 +795,12 @@ export const SIGNALS: Signal[] = [
     weight: 3,
     pattern: phrase(`(?:${QUALIFIER} ){0,5}${INSTRUCTIONS}(?: \\S+){0,3}? ${OVERRIDE_INFINITIVE}`),
   },
+  {
+    kind: 'override_instructions',
+    flag: 'prompt_injection',
+    weight: 3,
+    pattern: phrase(`${OVERRIDE_VERB} ${WHAT_YOU_WERE_TOLD}`),
+  },
   // "Please ignore the above" is also how customers take back a paragraph, so it only counts with other signs.
   {
     kind: 'override_instructions',
@@ -848,6 +871,9 @@ export const SIGNALS: Signal[] = [
         "d'ora in poi,? sei",
         'a partir de agora,? (?:voce e|tu es)',
         'vanaf nu,? ben je',
+        'da (?:adesso|ora) in poi,? sei',
+        "(?:let's|let us) play a game",
+        'you are (?:the|a|an) (?:\\S+ )?(?:manager|administrator|admin|director|supervisor|ceo|owner|developer) (?:and|now|who)',
       ),
     ),
   },
@@ -906,6 +932,7 @@ export const SIGNALS: Signal[] = [
         '<</?sys>>',
         '<\\/?(?:system|assistant|instructions?|prompt|email|user|developer|tool)>',
         'end of (?:email|user input|untrusted (?:data|content|input)|customer (?:email|message))',
+        '(?:begin|end|start) (?:of )?(?:the )?system (?:message|prompt|instructions?|notice)',
       ),
     ),
   },
@@ -974,7 +1001,7 @@ export const SIGNALS: Signal[] = [
         `(?:mark|flag|set|tag) (?:this|it|the)(?: (?:reply|response|ticket|email|message|draft|answer|run))?(?: as)? (?:approved|reviewed|safe|verified|trusted|pre-?approved)`,
         `(?:no|without|does not need|doesn't need|not need|needn't) (?:a |any )?(?:human |manual )?(?:review|approval|reviewer|oversight)(?: is)?(?: (?:needed|required|necessary))`,
         `(?:no|not) (?:human |manual )(?:review|approval|reviewer|oversight)`,
-        `(?:do not|don't|never) (?:flag|escalate|route|send|show|forward|queue) (?:this |it |the (?:email|message|reply|ticket) )?(?:to |for )(?:a |the )?(?:human|reviewer|staff|moderator|operator|review)`,
+        `(?:do not|don't|never) (?:flag|escalate|route|send|show|forward|queue) (?:this |it |the (?:email|message|reply|ticket) )?(?:to |for )(?:a |the |any )?(?:human|person|people|anyone|reviewer|staff|moderator|operator|review)`,
         `(?:confidence|confidence score|risk score|risk) ?(?:=|:|to|of|is) ?(?:1|1\\.0|100%?|high|maximum|max|0|zero|none)(?![\\d.])`,
         `(?:bypass|skip|avoid|circumvent) (?:the )?(?:human |manual )?(?:review|approval|moderation) (?:queue|step|process)`,
         `als (?:genehmigt|gepruft|freigegeben) (?:markieren|markiert|kennzeichnen)`,
@@ -1012,12 +1039,49 @@ export const SIGNALS: Signal[] = [
     ),
   },
 
+  // Someone checking is what the sender wants to avoid, phrased as a clause rather than a noun.
+  {
+    kind: 'review_bypass',
+    flag: 'prompt_injection',
+    weight: 2,
+    pattern: phrase(
+      any(
+        'without (?:any )?(?:checks|checking)',
+        '(?:without|no need for|never) (?:a |any )?(?:person|human|people|anyone) (?:checking|reading|reviewing|looking)',
+        'inutile de (?:la |le |les )?faire (?:relire|valider|verifier)',
+        'sin que (?:lo |la )?(?:revise|lea|compruebe|vea) (?:nadie|ninguna persona)',
+        'senza che (?:nessuno|una persona) (?:la |lo )?(?:controlli|legga|riveda)',
+        'sem que (?:ninguem|uma pessoa) (?:a |o )?(?:reveja|leia|verifique)',
+        'zonder dat (?:een mens|iemand) (?:het |dit )?(?:nakijkt|controleert|leest)',
+        'ohne dass (?:ein mensch|jemand) (?:es |sie )?(?:pruft|liest|kontrolliert)',
+      ),
+    ),
+  },
+  // Telling us to send the reply itself: only counts next to another sign.
+  {
+    kind: 'send_order',
+    flag: 'prompt_injection',
+    weight: 1,
+    pattern: phrase(
+      any(
+        '(?:send|release|dispatch|post) (?:this|the|your|that) (?:reply|answer|response|draft)',
+        '(?:reply|respond|answer) directly',
+        '(?:release|send) (?:the )?(?:reply|answer|response) (?:now|immediately)',
+        '(?:expediez?|envoyez?) (?:cette|la) reponse',
+        '(?:contesta|responde|envia la respuesta) directamente',
+        '(?:invia|manda) (?:subito )?(?:la|questa) risposta',
+        '(?:envie|envia) (?:ja )?(?:a|esta) resposta',
+        '(?:verstuur|stuur) (?:dit|het) antwoord',
+        '(?:sende|schicke) (?:die|diese) antwort',
+      ),
+    ),
+  },
   // Secrets: a request verb shortly before a secret, not the writer's own.
   {
     kind: 'secret_request',
     flag: 'secret_request',
     weight: 3,
-    pattern: phrase(`${SECRET_VERB}((?: [^.!?\\n]{0,60}?)? )${SECRET_NOUN}${NOT_A_FEATURE}`),
+    pattern: phrase(`${SECRET_VERB}((?:[ -][^.!?\\n]{0,60}?)? )${SECRET_NOUN}${NOT_A_FEATURE}`),
     accept: verbThenSecret,
   },
   {
