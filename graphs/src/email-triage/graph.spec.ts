@@ -377,25 +377,24 @@ describe('injection defence through the graph', () => {
     assert.ok(request.confidenceReasons.includes('The model reports instructions aimed at the AI in the email or the draft.'));
   });
 
-  test('the whole injection set goes to review, and ordinary mail still auto-sends', async () => {
-    const attacks = readAttacks();
-    let reviewed = 0;
-    for (const attack of attacks) {
+  // The shipped sets' recall and false-positive rate are measured on the checks
+  // directly (safety/evaluate.spec.ts); here one attack per trick and field, and
+  // a slice of ordinary mail, take the whole path through the graph.
+  test('an attack of every kind in the shipped set goes to review, and ordinary mail still auto-sends', async () => {
+    const seen = new Set<string>();
+    for (const attack of readAttacks()) {
+      const labels = [...attack.tricks, `field ${attack.field}`, `language ${attack.language}`];
+      if (labels.every((label) => seen.has(label))) continue;
+      for (const label of labels) seen.add(label);
       const run = scenario({ ...talkedRound, message: attackMessage(attack) });
-      if (!pendingReview(await run.start())?.reasons.includes('risk_flagged')) continue;
-      reviewed += 1;
+      const request = pendingReview(await run.start());
+      assert.ok(request?.reasons.includes('risk_flagged'), `${attack.id} (${labels.join(', ')})`);
       assert.equal(run.outbox.calls, 0, attack.id);
     }
-    assert.ok(reviewed / attacks.length >= 0.95, `${reviewed} of ${attacks.length} attacks reviewed`);
-
-    const ordinary = readOrdinaryMail();
-    let flagged = 0;
+    const ordinary = readOrdinaryMail().filter((_mail, index) => index % 6 === 0);
     for (const mail of ordinary) {
-      const run = scenario({ ...talkedRound, message: ordinaryMessage(mail) });
-      const result = await run.start();
-      if (pendingReview(result)?.reasons.includes('risk_flagged')) flagged += 1;
-      else assert.equal(result.outcome, 'auto_send', mail.id);
+      const result = await scenario({ ...talkedRound, message: ordinaryMessage(mail) }).start();
+      assert.equal(result.outcome, 'auto_send', mail.id);
     }
-    assert.ok(flagged / ordinary.length <= 0.02, `${flagged} of ${ordinary.length} ordinary emails flagged`);
   });
 });
