@@ -50,7 +50,8 @@ function foldWord(word: string, genuineCyrillicOrGreek: boolean): string {
 }
 
 function foldLeet(word: string): string {
-  // Numbers with a unit or an order code ("10kg", "ord55102") are not words in disguise.
+  // Numbers with a unit or an order code ("10kg", "3rd", "ord55102") are not words in disguise.
+  if (/^\d+\p{L}{1,2}$|^\p{L}{1,4}\d+$/u.test(word)) return word;
   const letters = word.replace(/[^\p{L}]/gu, '').length;
   if (letters < 2 || letters < word.length / 3) return word;
   return word.replace(/[013457@$]/g, (digit) => LEET[digit] ?? digit);
