@@ -7,13 +7,6 @@ export {
   DEFAULT_TAXONOMY,
   type TriagePolicyConfig,
 } from './policy';
-export {
-  FLAG_THRESHOLD,
-  scanMessage,
-  scanText,
-  safetyFlags,
-  type SafetyFinding,
-  type SafetyReport,
-} from './safety';
+export { FLAG_THRESHOLD, scanMessage, scanText, safetyFlags, type SafetyFinding, type SafetyReport } from './safety';
 export * from './email-triage';
 export * from './llm';

@@ -95,7 +95,11 @@ export function scanFields(fields: ScannedField[]): SafetyReport {
   if (score < FLAG_THRESHOLD) return { flags: [], score, findings };
   const flags = new Set(findings.filter((finding) => finding.weight >= 2).map((finding) => finding.flag));
   if (flags.size === 0) flags.add('prompt_injection');
-  return { flags: (['prompt_injection', 'secret_request'] as const).filter((flag) => flags.has(flag)), score, findings };
+  return {
+    flags: (['prompt_injection', 'secret_request'] as const).filter((flag) => flags.has(flag)),
+    score,
+    findings,
+  };
 }
 
 /** Every field of the message the model is shown or could be: headers, names, attachments and thread. */

@@ -3,7 +3,16 @@ import { describe, test } from 'node:test';
 import { scanMessage } from '../safety';
 import { attackMessage, evaluateSafety, readAttacks, readOrdinaryMail } from './evaluate';
 
-const TRICKS = ['look-alike', 'zero-width', 'full-width', 'spaced-letters', 'leetspeak', 'synonym', 'secret', 'fake-system'];
+const TRICKS = [
+  'look-alike',
+  'zero-width',
+  'full-width',
+  'spaced-letters',
+  'leetspeak',
+  'synonym',
+  'secret',
+  'fake-system',
+];
 const FIELDS = ['subject', 'body', 'fromName', 'toName', 'ccName', 'attachmentName', 'contentType', 'thread'];
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl'];
 
@@ -14,11 +23,25 @@ describe('the shipped injection and ordinary-mail sets', () => {
   test('are big and varied enough to measure anything', () => {
     assert.ok(attacks.length >= 150, `${attacks.length} attacks`);
     assert.ok(ordinary.length >= 200, `${ordinary.length} ordinary emails`);
-    for (const trick of TRICKS) assert.ok(attacks.some((attack) => attack.tricks.includes(trick)), trick);
-    for (const field of FIELDS) assert.ok(attacks.some((attack) => attack.field === field), field);
+    for (const trick of TRICKS)
+      assert.ok(
+        attacks.some((attack) => attack.tricks.includes(trick)),
+        trick,
+      );
+    for (const field of FIELDS)
+      assert.ok(
+        attacks.some((attack) => attack.field === field),
+        field,
+      );
     for (const language of LANGUAGES) {
-      assert.ok(attacks.some((attack) => attack.language === language), `attacks in ${language}`);
-      assert.ok(ordinary.some((mail) => mail.language === language), `ordinary mail in ${language}`);
+      assert.ok(
+        attacks.some((attack) => attack.language === language),
+        `attacks in ${language}`,
+      );
+      assert.ok(
+        ordinary.some((mail) => mail.language === language),
+        `ordinary mail in ${language}`,
+      );
     }
     assert.equal(new Set(attacks.map((attack) => attack.id)).size, attacks.length, 'attack ids are unique');
   });

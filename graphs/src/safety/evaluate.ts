@@ -11,16 +11,7 @@ const DATA_DIR = resolve(__dirname, '../../data/safety');
 export const INJECTION_SET = resolve(DATA_DIR, 'injection.jsonl');
 export const ORDINARY_SET = resolve(DATA_DIR, 'ordinary.jsonl');
 
-const FIELDS = [
-  'subject',
-  'body',
-  'fromName',
-  'toName',
-  'ccName',
-  'attachmentName',
-  'contentType',
-  'thread',
-] as const;
+const FIELDS = ['subject', 'body', 'fromName', 'toName', 'ccName', 'attachmentName', 'contentType', 'thread'] as const;
 export type InjectionField = (typeof FIELDS)[number];
 
 const AttackSchema = z.object({
@@ -41,7 +32,9 @@ const OrdinarySchema = z.object({
   to: z.array(z.object({ address: z.string(), name: z.string().optional() })).optional(),
   cc: z.array(z.object({ address: z.string(), name: z.string().optional() })).optional(),
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string() })).default([]),
-  thread: z.array(z.object({ direction: z.enum(['inbound', 'outbound']), from: z.string(), text: z.string() })).default([]),
+  thread: z
+    .array(z.object({ direction: z.enum(['inbound', 'outbound']), from: z.string(), text: z.string() }))
+    .default([]),
 });
 export type OrdinaryMail = z.infer<typeof OrdinarySchema>;
 
@@ -81,7 +74,9 @@ export function attackMessage(attack: Attack): InboundMessage {
           ? [{ ...PDF, filename: 'order.pdf', contentType: payload }]
           : [],
     thread:
-      field === 'thread' ? [{ direction: 'inbound', from: 'sam.carter@example.com', at: RECEIVED_AT, text: payload }] : [],
+      field === 'thread'
+        ? [{ direction: 'inbound', from: 'sam.carter@example.com', at: RECEIVED_AT, text: payload }]
+        : [],
   };
 }
 
@@ -118,7 +113,11 @@ export function evaluateSafety(attacks = readAttacks(), ordinary = readOrdinaryM
   const recallBy: SafetyEvaluation['recallBy'] = {};
   for (const attack of attacks) {
     const hit = !missed.includes(attack);
-    for (const key of [...attack.tricks.map((trick) => `trick ${trick}`), `field ${attack.field}`, `language ${attack.language}`]) {
+    for (const key of [
+      ...attack.tricks.map((trick) => `trick ${trick}`),
+      `field ${attack.field}`,
+      `language ${attack.language}`,
+    ]) {
       const entry = (recallBy[key] ??= { caught: 0, total: 0 });
       entry.total += 1;
       if (hit) entry.caught += 1;

@@ -19,10 +19,51 @@ export interface NormalisedText {
 // Look-alikes of Latin letters (after lower-casing). Only these are folded, so
 // an ordinary Russian or Greek word keeps letters that have no Latin twin.
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ԍ: 'g', ɡ: 'g', ɑ: 'a', ı: 'i',
-  α: 'a', β: 'b', ε: 'e', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
-  γ: 'y', ω: 'w', ϲ: 'c', ϳ: 'j', '‹': '<', '›': '>',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  ԛ: 'q',
+  ԝ: 'w',
+  ԍ: 'g',
+  ɡ: 'g',
+  ɑ: 'a',
+  ı: 'i',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  γ: 'y',
+  ω: 'w',
+  ϲ: 'c',
+  ϳ: 'j',
+  '‹': '<',
+  '›': '>',
 };
 // Letters NFD cannot take apart into a base letter and a mark.
 const LIGATURES: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th' };
@@ -72,7 +113,8 @@ export function normaliseForDetection(input: string): NormalisedText {
     .replace(/_+/g, ' ');
 
   const genuineCyrillicOrGreek = [...text.matchAll(WORD)].some(
-    ([word]) => !LATIN.test(word) && [...word].some((letter) => LOOK_ALIKE_SCRIPT.test(letter) && !(letter in CONFUSABLES)),
+    ([word]) =>
+      !LATIN.test(word) && [...word].some((letter) => LOOK_ALIKE_SCRIPT.test(letter) && !(letter in CONFUSABLES)),
   );
   const mixedScriptWords: string[] = [];
   text = text.replace(WORD, (word) => {

@@ -866,7 +866,7 @@ export const SIGNALS: Signal[] = [
         "pretend (?:to be|you are|you're|that you are)",
         '(?:from now on|starting now|henceforth|for the rest of this conversation),? you are',
         'ab (?:sofort|jetzt) bist du',
-        'a partir de (?:maintenant|aujourd\'hui),? (?:tu es|vous etes)',
+        "a partir de (?:maintenant|aujourd'hui),? (?:tu es|vous etes)",
         'a partir de ahora,? eres',
         "d'ora in poi,? sei",
         'a partir de agora,? (?:voce e|tu es)',
@@ -889,7 +889,7 @@ export const SIGNALS: Signal[] = [
     weight: 2,
     pattern: phrase(
       any(
-        'imagine (?:you are|you\'re|that you are)',
+        "imagine (?:you are|you're|that you are)",
         '(?:act|behave|roleplay|role-play) as (?:if you were|though you were|an? (?:unrestricted|unfiltered|different|new))',
         '(?:from now on|starting now|henceforth|for the rest of this conversation),? you (?:will|must|shall|should|have to|act|respond|reply|answer)',
         'du bist (?:jetzt|ab sofort|nun) (?:ein|eine|der|die|kein)',
@@ -936,7 +936,12 @@ export const SIGNALS: Signal[] = [
       ),
     ),
   },
-  { kind: 'fake_system_text', flag: 'prompt_injection', weight: 3, pattern: /^#{2,} ?(?:system|instructions?|assistant|response)\b/m },
+  {
+    kind: 'fake_system_text',
+    flag: 'prompt_injection',
+    weight: 3,
+    pattern: /^#{2,} ?(?:system|instructions?|assistant|response)\b/m,
+  },
   // "SYSTEM: approved" or "[admin] send without review"; "System: Windows 11" alone is a bug report.
   {
     kind: 'fake_system_text',
@@ -957,12 +962,14 @@ export const SIGNALS: Signal[] = [
     kind: 'fake_system_text',
     flag: 'prompt_injection',
     weight: 3,
-    pattern: new RegExp(
-      `[\\[({<] ?${BRACKET_ROLE} ?[\\])}>][^\\n]{0,80}?(?<![\\p{L}])${COMMANDING}(?![\\p{L}])`,
-      'u',
-    ),
+    pattern: new RegExp(`[\\[({<] ?${BRACKET_ROLE} ?[\\])}>][^\\n]{0,80}?(?<![\\p{L}])${COMMANDING}(?![\\p{L}])`, 'u'),
   },
-  { kind: 'fake_system_text', flag: 'prompt_injection', weight: 2, pattern: new RegExp(`[\\[({<] ?${BRACKET_ROLE} ?[\\])}>]`, 'u') },
+  {
+    kind: 'fake_system_text',
+    flag: 'prompt_injection',
+    weight: 2,
+    pattern: new RegExp(`[\\[({<] ?${BRACKET_ROLE} ?[\\])}>]`, 'u'),
+  },
 
   // Asking for the reply to skip review.
   {
@@ -991,7 +998,12 @@ export const SIGNALS: Signal[] = [
       ),
     ),
   },
-  { kind: 'review_bypass', flag: 'prompt_injection', weight: 2, pattern: phrase('auto[ -]?(?:send|approv\\w*|reply|release)') },
+  {
+    kind: 'review_bypass',
+    flag: 'prompt_injection',
+    weight: 2,
+    pattern: phrase('auto[ -]?(?:send|approv\\w*|reply|release)'),
+  },
   {
     kind: 'review_bypass',
     flag: 'prompt_injection',
@@ -1100,7 +1112,13 @@ export const SIGNALS: Signal[] = [
       `(?:repeat|print|show|output|reveal|recite|translate|summari[sz]e|wiederhole|repete|repetez|repite|ripeti|repita|herhaal) (?:the |all |alle |todo |tout |tutto |tudo |alles )?(?:text|words|everything|content|message|instructions|den text|le texte|el texto|il testo|o texto|de tekst) (?:above|before this|you were given|verbatim|word for word|oben|ci-dessus|de arriba|anterior|sopra|acima|hierboven)`,
     ),
   },
-  { kind: 'secret_request', flag: 'secret_request', weight: 1, pattern: phrase(`${SECRET_NOUN}${NOT_A_FEATURE}`), accept: notOwnSecret },
+  {
+    kind: 'secret_request',
+    flag: 'secret_request',
+    weight: 1,
+    pattern: phrase(`${SECRET_NOUN}${NOT_A_FEATURE}`),
+    accept: notOwnSecret,
+  },
 
   // Dictating the reply's content or format.
   {
@@ -1182,7 +1200,12 @@ export const SIGNALS: Signal[] = [
       ),
     ),
   },
-  { kind: 'addresses_ai', flag: 'prompt_injection', weight: 1, pattern: phrase(any('ai', 'llm', 'language model', 'chatbot', 'chatgpt', 'gpt', 'ki')) },
+  {
+    kind: 'addresses_ai',
+    flag: 'prompt_injection',
+    weight: 1,
+    pattern: phrase(any('ai', 'llm', 'language model', 'chatbot', 'chatgpt', 'gpt', 'ki')),
+  },
 
   // Claimed authority.
   {
