@@ -1,4 +1,5 @@
 import type { InboundMessage, RiskFlag } from './contracts';
+import { steeringSentence } from './safety/cooccurrence';
 import { normaliseForDetection } from './safety/normalise';
 import { malformedContentType, SIGNALS, TELLTALE_STEMS, type SignalKind } from './safety/signals';
 
@@ -74,6 +75,8 @@ function scanField({ field, text, shape }: ScannedField): SafetyFinding[] {
       break;
     }
   }
+  const steering = steeringSentence(normalised.text);
+  if (steering) found('steering_sentence', 'prompt_injection', 3, steering);
   const spelledOut = normalised.spacedRuns.find((run) => TELLTALE_STEMS.some((stem) => run.includes(stem)));
   if (spelledOut) found('disguised_text', 'prompt_injection', 3, `spelled out: ${spelledOut}`);
   const [mixed] = normalised.mixedScriptWords;

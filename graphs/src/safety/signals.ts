@@ -16,6 +16,7 @@ export type SignalKind =
   | 'output_hijack'
   | 'addresses_ai'
   | 'claimed_authority'
+  | 'steering_sentence'
   | 'disguised_text'
   | 'malformed_field';
 
@@ -552,6 +553,7 @@ const SECRET_VERB = any(
   'me de',
   'de-me',
   'me envie',
+  'pasame',
   '(?:me )?passa(?:-me)?',
   'passe-me',
   'compartilhe',
@@ -817,7 +819,8 @@ export const SIGNALS: Signal[] = [
     weight: 3,
     pattern: phrase(
       any(
-        `(?:${QUALIFIER} ){0,4}${INSTRUCTIONS} (?:no longer apply|do not apply|don't apply|are (?:void|null|cancell?ed|suspended|lifted|obsolete|outdated))`,
+        `(?:${QUALIFIER} ){1,4}${INSTRUCTIONS} (?:no longer apply|do not apply|don't apply|(?:are|is|has been|have been) (?:void|null|cancell?ed|suspended|lifted|obsolete|outdated|revoked))`,
+        `(?:${QUALIFIER} ){1,4}${INSTRUCTIONS} (?:gelten nicht mehr|ne s'appliquent plus|ya no (?:aplican|se aplican|valen)|non valgono piu|nao (?:se aplicam|valem) mais|gelden niet meer)`,
         `treat (?:everything|all|anything) (?:earlier|above|before|said before)(?: [^.!?\\n]{0,40}?)? as (?:void|null|cancell?ed|invalid)`,
       ),
     ),
@@ -890,6 +893,12 @@ export const SIGNALS: Signal[] = [
         "a partir de (?:maintenant|aujourd'hui),? (?:tu es|vous etes)",
         'a partir de ahora,? (?:eres|actuas como)',
         'desde ahora,? (?:eres|actuas como)',
+        'stell dir vor,? du bist',
+        'imagine que tu es',
+        'imagina que eres',
+        'immagina di essere',
+        'imagine que voce e',
+        'you were (?:configured|programmed|trained) (?:to|with|by)',
         '(?:switch|change) (?:to|into) (?:an? |the |your )?(?:\\S+ )?(?:persona|character)',
         "d'ora in poi,? sei",
         'a partir de agora,? (?:voce e|tu es)',
@@ -971,7 +980,7 @@ export const SIGNALS: Signal[] = [
     flag: 'prompt_injection',
     weight: 3,
     pattern: new RegExp(
-      `^[^\\p{L}\\n]{0,3}${ROLE_NAME}(?: (?:message|note|notice|override|instruction|prompt|update|command))? ?(?::|>|\\]|\\)|-{1,2}>)[^\\n]*?(?<![\\p{L}])${COMMANDING}(?![\\p{L}])`,
+      `^[^\\p{L}\\n]{0,6}${ROLE_NAME}(?: (?:message|note|notice|override|instruction|prompt|update|command))? ?(?::|>|\\]|\\)|-{1,2}>|={2,})[^\\n]*?(?<![\\p{L}])${COMMANDING}(?![\\p{L}])`,
       'mu',
     ),
   },
@@ -1086,6 +1095,9 @@ export const SIGNALS: Signal[] = [
         'without (?:any )?(?:checks|checking)',
         '(?:without|no need for|never) (?:a |any )?(?:person|human|people|anyone) (?:checking|reading|reviewing|looking)',
         'inutile de (?:la |le |les )?faire (?:relire|valider|verifier)',
+        "(?:pas besoin|aucun besoin) qu'un (?:humain|etre humain|employe|agent) (?:valide|relise|verifie)",
+        'no need for (?:a |any )?(?:human|person|reviewer) to (?:check|review|read|approve)',
+        '(?:ninguem|nadie|nessuno|niemand) (?:precisa|necesita|deve|hoeft|muss) (?:revisar|revisarlo|controllare|rivedere|te controleren|prufen)',
         'senza (?:farla|farlo) (?:controllare|rivedere|leggere|verificare)',
         '(?:prufung|freigabe|kontrolle|review) (?:ist )?nicht (?:notig|noetig|erforderlich)',
         'no (?:approval|sign-?off|review|reviewer) (?:is )?(?:needed|necessary|required)',
@@ -1111,6 +1123,8 @@ export const SIGNALS: Signal[] = [
         '(?:contesta|responde|envia la respuesta) directamente',
         '(?:invia|manda) (?:subito )?(?:la|questa) risposta',
         '(?:envie|envia) (?:ja )?(?:a|esta) resposta',
+        '(?:pode )?(?:mandar|enviar|manda|envia) (?:a|esta) resposta (?:direto|diretamente)',
+        '(?:publie|publiez) (?:directement )?(?:ta|votre|la) reponse',
         '(?:verstuur|stuur) (?:dit|het) antwoord',
         '(?:sende|schicke) (?:die|diese) antwort',
         '(?:die |diese )?antwort (?:bitte )?(?:direkt |sofort )?(?:raus|ab|ver)?schicken',
@@ -1162,6 +1176,8 @@ export const SIGNALS: Signal[] = [
         `(?:reply|respond|answer) with (?:exactly|only) ?["“']`,
         `(?:write|say|answer|reply|respond|output) only ?:`,
         `when you (?:answer|reply|respond|write back),? (?:write|say|include|start|begin|add|state)`,
+        `(?:make sure|ensure) (?:that )?(?:your|the) (?:reply|response|answer) (?:contains|includes|says|mentions|states)`,
+        `(?:schreib|schreibe|sag|sage) (?:in (?:deiner|ihrer|der) antwort )?(?:nur|ausschliesslich) ?:`,
         `(?:begin|start|end|finish|open|close|prefix) (?:your|the) (?:reply|response|answer|message|output) with`,
         `(?:include|add|insert|append|put|paste) (?:the following|this|these|that)(?: \\S+)? (?:text|link|url|line|sentence|message|phrase|html|code|words?)(?: verbatim)? (?:in|into|to|at the (?:end|start|top|bottom) of) (?:your|the) (?:reply|response|answer|email)`,
         `(?:in|at the end of|at the start of) your (?:reply|response|answer),? (?:say|write|include|add|state|confirm|tell)`,
