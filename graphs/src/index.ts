@@ -8,6 +8,6 @@ export {
   type TriagePolicyConfig,
 } from './policy';
 export { drawGraph, type Drawing } from './drawing';
-export { findSafetyIssues, safetyFlags, type SafetyFinding } from './safety';
+export { FLAG_THRESHOLD, scanMessage, scanText, safetyFlags, type SafetyFinding, type SafetyReport } from './safety';
 export * from './email-triage';
 export * from './llm';

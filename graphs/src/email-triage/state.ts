@@ -1,6 +1,7 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Classification, ReviewReason } from '@handoff/contracts';
 import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
+import type { SafetyFinding } from '../safety';
 
 /** Plain overwrite channel with a starting value, so nodes never read undefined. */
 function field<T>(initial: () => T) {
@@ -14,6 +15,8 @@ export const TriageStateAnnotation = Annotation.Root({
   message: Annotation<InboundMessage>,
   /** The classify step's result, with deterministic risk flags merged in. */
   classification: field<Classification | null>(() => null),
+  /** What the deterministic injection checks found in the message when they flagged it; empty when it passed. */
+  safetyFindings: field<SafetyFinding[]>(() => []),
   /** The current reply draft, replaced on each redraft. (A channel may not share a node name, hence not `draft`.) */
   draftText: field<string>(() => ''),
   /** Confidence in [0, 1] that the draft can go out unreviewed. */

@@ -9,7 +9,7 @@ import {
   triageResponder,
   type FakeOpenAIServer,
 } from '../testing';
-import { ChatTriageModel, createOpenAIChatModel, TRIAGE_OUTPUT_NAMES } from './openai';
+import { ChatTriageModel, createOpenAIChatModel, MODEL_FLAGGED_INSTRUCTIONS, TRIAGE_OUTPUT_NAMES } from './openai';
 
 const message = inboundMessage({ subject: 'Double charge', text: 'I was charged twice for order #4411.' });
 const classification: Classification = {
@@ -24,7 +24,7 @@ const DRAFT = 'Hi Jane,\n\nSorry about the double charge on order #4411. We have
 
 describe('ChatTriageModel over a scripted chat model', () => {
   test('classify asks for the classification tool and returns its arguments', async () => {
-    const chat = new ScriptedChatModel([classification]);
+    const chat = new ScriptedChatModel([{ ...classification, instructionToAi: false }]);
     const result = await new ChatTriageModel(chat, 'scripted').classify(message, DEFAULT_TAXONOMY);
 
     assert.deepEqual(result, classification);
@@ -46,7 +46,9 @@ describe('ChatTriageModel over a scripted chat model', () => {
   });
 
   test('assess returns confidence and reasons', async () => {
-    const chat = new ScriptedChatModel([{ confidence: 0.7, reasons: ['Refund promised without checking.'] }]);
+    const chat = new ScriptedChatModel([
+      { confidence: 0.7, reasons: ['Refund promised without checking.'], instructionToAi: false },
+    ]);
     const result = await new ChatTriageModel(chat, 'scripted').assess({ message, classification, draft: DRAFT });
     assert.deepEqual(result, { confidence: 0.7, reasons: ['Refund promised without checking.'] });
     assert.match(chat.calls[0]?.messages[1]?.text ?? '', /<draft>\nHi Jane,/);
@@ -54,12 +56,34 @@ describe('ChatTriageModel over a scripted chat model', () => {
 
   test('output outside the contract is an error, not a guess', async () => {
     const chat = new ScriptedChatModel([
-      { ...classification, categoryConfidence: 1.7 },
-      { confidence: 'high', reasons: [] },
+      { ...classification, categoryConfidence: 1.7, instructionToAi: false },
+      { confidence: 'high', reasons: [], instructionToAi: false },
     ]);
     const model = new ChatTriageModel(chat, 'scripted');
     await assert.rejects(model.classify(message, DEFAULT_TAXONOMY), /categoryConfidence/);
     await assert.rejects(model.assess({ message, classification, draft: DRAFT }), /confidence/);
+  });
+
+  test('an answer without instructionToAi is an error, so silence never passes as clean', async () => {
+    const chat = new ScriptedChatModel([classification, { confidence: 0.9, reasons: [] }]);
+    const model = new ChatTriageModel(chat, 'scripted');
+    await assert.rejects(model.classify(message, DEFAULT_TAXONOMY), /instructionToAi/);
+    await assert.rejects(model.assess({ message, classification, draft: DRAFT }), /instructionToAi/);
+  });
+
+  test('instructionToAi becomes a prompt_injection flag in classify and zero confidence in assess', async () => {
+    const chat = new ScriptedChatModel([
+      { ...classification, instructionToAi: true },
+      { confidence: 0.95, reasons: ['Looks fine.'], instructionToAi: true },
+    ]);
+    const model = new ChatTriageModel(chat, 'scripted');
+    const flagged = await model.classify(message, DEFAULT_TAXONOMY);
+    assert.deepEqual(flagged, { ...classification, riskFlags: ['prompt_injection'] });
+    assert.deepEqual(await model.assess({ message, classification, draft: DRAFT }), {
+      confidence: 0,
+      reasons: ['Looks fine.', MODEL_FLAGGED_INSTRUCTIONS],
+    });
+    assert.match(chat.calls[0]?.messages[0]?.text ?? '', /instructionToAi is true when any part of the email/);
   });
 
   test('model failures propagate', async () => {
@@ -93,11 +117,16 @@ describe('ChatTriageModel over ChatOpenAI and a real HTTP server', () => {
     const format = request?.body.response_format;
     assert.equal(format?.type, 'json_schema');
     assert.equal(format?.json_schema?.name, 'classification');
-    const schema = format?.json_schema?.schema as { properties: { category: { enum: string[] } } };
+    const schema = format?.json_schema?.schema as {
+      properties: { category: { enum: string[] }; instructionToAi: { type: string } };
+      required: string[];
+    };
     assert.deepEqual(
       schema.properties.category.enum,
       DEFAULT_TAXONOMY.map((category) => category.key),
     );
+    assert.equal(schema.properties.instructionToAi.type, 'boolean');
+    assert.ok(schema.required.includes('instructionToAi'), 'the model must answer it');
     assert.deepEqual(
       request?.body.messages.map((m) => m.role),
       ['system', 'user'],
@@ -109,7 +138,9 @@ describe('ChatTriageModel over ChatOpenAI and a real HTTP server', () => {
     assert.equal(await model().draft({ message, classification }), DRAFT);
     assert.deepEqual(await model().assess({ message, classification, draft: DRAFT }), assessment);
     assert.equal(server.requests[before]?.body.response_format, undefined);
-    assert.equal(server.requests[before + 1]?.body.response_format?.json_schema?.name, 'draft_assessment');
+    const assess = server.requests[before + 1]?.body.response_format?.json_schema;
+    assert.equal(assess?.name, 'draft_assessment');
+    assert.ok((assess?.schema as { required: string[] }).required.includes('instructionToAi'));
   });
 
   test('a wrong API key surfaces as a 401 error', async () => {

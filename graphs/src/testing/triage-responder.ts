@@ -3,11 +3,11 @@ import type { Confidence } from '../schemas';
 import { TRIAGE_OUTPUT_NAMES } from '../llm/openai';
 import { requestText, type ChatCompletionRequestBody, type FakeOpenAIResponder } from './fake-openai-server';
 
-/** What the fake model answers to each of ChatTriageModel's three calls. */
+/** What the fake model answers to each of ChatTriageModel's three calls; instructionToAi defaults to false. */
 export interface TriageScript {
-  classification: Classification;
+  classification: Classification & { instructionToAi?: boolean };
   draft: string;
-  assessment: Confidence;
+  assessment: Confidence & { instructionToAi?: boolean };
 }
 
 /**
@@ -20,9 +20,9 @@ export function triageResponder(script: TriageScript | ((prompt: string) => Tria
     const { classification, draft, assessment } = typeof script === 'function' ? script(requestText(body)) : script;
     switch (body.response_format?.json_schema?.name) {
       case TRIAGE_OUTPUT_NAMES.classify:
-        return classification;
+        return { instructionToAi: false, ...classification };
       case TRIAGE_OUTPUT_NAMES.assess:
-        return assessment;
+        return { instructionToAi: false, ...assessment };
       default:
         return draft;
     }

@@ -1,7 +1,7 @@
 import { ClassificationSchema, type Classification } from '@handoff/contracts';
 import { type Taxonomy } from '../../schemas';
 import type { TriagePorts } from '../../ports';
-import { safetyFlags } from '../../safety';
+import { scanMessage } from '../../safety';
 import type { TriageStep } from '../state';
 
 function knownCategory(classification: Classification, taxonomy: Taxonomy): Classification {
@@ -17,12 +17,14 @@ export function classifyNode({ model, policy }: TriagePorts): TriageStep {
     const raw = ClassificationSchema.parse(await model.classify(message, policy.taxonomy));
     const classification = knownCategory(raw, policy.taxonomy);
     // Deterministic checks back up the model, which the email itself may have talked round.
-    const flags = safetyFlags(`${message.subject}\n${message.text}`);
+    // They read every field the model is shown, not just subject and body.
+    const report = scanMessage(message);
     return {
       classification: {
         ...classification,
-        riskFlags: [...new Set([...classification.riskFlags, ...flags])],
+        riskFlags: [...new Set([...classification.riskFlags, ...report.flags])],
       },
+      safetyFindings: report.flags.length > 0 ? report.findings : [],
     };
   };
 }

@@ -9,7 +9,8 @@ export function routeNode({ policy }: TriagePorts): TriageStep {
     const reasons: ReviewReason[] = [];
     if (state.confidence < policy.autoSendThreshold(category)) reasons.push('low_confidence');
     if (policy.alwaysReview(category)) reasons.push('always_review_category');
-    if (riskFlags.length > 0) reasons.push('risk_flagged');
+    // Auto-send needs a clean bill from the model (its flags) and from our own checks (their findings).
+    if (riskFlags.length > 0 || state.safetyFindings.length > 0) reasons.push('risk_flagged');
     // A human asked for this draft, so a human sees it.
     if (state.redrafts > 0) reasons.push('redraft_requested');
     return { routing: reasons.length === 0 ? 'auto_send' : 'review', reviewReasons: reasons };

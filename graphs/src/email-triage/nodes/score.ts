@@ -1,7 +1,7 @@
 import { type Classification } from '@handoff/contracts';
 import { ConfidenceSchema } from '../../schemas';
 import type { TriagePorts } from '../../ports';
-import { findSafetyIssues } from '../../safety';
+import { describeFinding, scanText, type SafetyFinding } from '../../safety';
 import type { TriageStep } from '../state';
 import { requireClassification } from './require';
 
@@ -14,7 +14,7 @@ interface Cap {
 const SHORT_DRAFT_CHARS = 40;
 const PLACEHOLDER = /\{\{[^}]*\}\}|\[[A-Z][A-Za-z _-]{1,40}\]/g;
 
-export function draftChecks(draft: string, classification: Classification): Cap[] {
+export function draftChecks(draft: string, classification: Classification, emailFindings: SafetyFinding[] = []): Cap[] {
   const caps: Cap[] = [];
   const text = draft.trim();
   if (text.length === 0) caps.push({ max: 0, reason: 'The draft is empty.' });
@@ -28,7 +28,11 @@ export function draftChecks(draft: string, classification: Classification): Cap[
   if (classification.riskFlags.length > 0) {
     caps.push({ max: 0.5, reason: `The email raised risk flags: ${classification.riskFlags.join(', ')}.` });
   }
-  const injected = findSafetyIssues(text).filter((finding) => finding.flag === 'prompt_injection');
+  for (const finding of emailFindings) caps.push({ max: 0.5, reason: describeFinding(finding) });
+  const draftReport = scanText(text, 'draft');
+  const injected = draftReport.flags.includes('prompt_injection')
+    ? draftReport.findings.filter((finding) => finding.flag === 'prompt_injection')
+    : [];
   if (injected.length > 0) {
     const quoted = injected.map((finding) => `"${finding.match}"`).join(', ');
     caps.push({ max: 0.1, reason: `The draft repeats instruction-like text: ${quoted}.` });
@@ -50,7 +54,7 @@ export function scoreNode({ model }: TriagePorts): TriageStep {
       const percent = Math.round(classification.categoryConfidence * 100);
       reasons.push(`The classifier is ${percent}% sure this is ${classification.category}.`);
     }
-    for (const cap of draftChecks(state.draftText, classification)) {
+    for (const cap of draftChecks(state.draftText, classification, state.safetyFindings)) {
       confidence = Math.min(confidence, cap.max);
       reasons.push(cap.reason);
     }
