@@ -7,6 +7,7 @@ export {
   DEFAULT_TAXONOMY,
   type TriagePolicyConfig,
 } from './policy';
+export { approvedReply, ApprovalRefusedError, type ApprovedReply } from './approval';
 export { findSafetyIssues, safetyFlags, type SafetyFinding } from './safety';
 export * from './email-triage';
 export * from './llm';

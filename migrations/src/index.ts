@@ -8,6 +8,7 @@ import { ReplyChannels1795285555321 } from './1795285555321-ReplyChannels';
 import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
 import { QueueFacetCounts1795288831354 } from './1795288831354-QueueFacetCounts';
 import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
+import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SlackMessages1795286467043,
   QueueFacetCounts1795288831354,
   SlackReminders1795289287361,
+  EventChannel1796165275403,
 ];

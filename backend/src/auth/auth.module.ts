@@ -3,13 +3,22 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { ReviewersController } from './reviewers.controller';
+import { ReviewerRepository } from './reviewer.repository';
 import { ReviewersService } from './reviewers.service';
+import { SessionRepository } from './session.repository';
 import { SessionsService } from './sessions.service';
 
 @Global()
 @Module({
   controllers: [AuthController, ReviewersController],
-  providers: [AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }, SessionsService, ReviewersService],
+  providers: [
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    SessionsService,
+    ReviewersService,
+    ReviewerRepository,
+    SessionRepository,
+  ],
   exports: [ReviewersService],
 })
 export class AuthModule {}

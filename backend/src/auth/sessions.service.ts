@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, LessThan } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { Principal } from './principal';
-import { SessionEntity } from './session.entity';
+import { SessionRepository } from './session.repository';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -14,7 +13,7 @@ export class SessionsService {
   readonly ttlMs: number;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.SESSION_TTL_HOURS * 3_600_000;
@@ -24,10 +23,7 @@ export class SessionsService {
   async start(reviewerId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    const sessions = this.dataSource.getRepository(SessionEntity);
-    // Expired sessions are swept per reviewer at each sign-in, so the table stays small without a job.
-    await sessions.delete({ reviewerId, expiresAt: LessThan(now) });
-    await sessions.insert({
+    await this.sessions.start({
       tokenHash: tokenHash(token),
       reviewerId,
       expiresAt: new Date(now.getTime() + this.ttlMs),
@@ -38,18 +34,11 @@ export class SessionsService {
 
   /** The reviewer behind a live session of an enabled account, or null; marks the session as seen. */
   async resolve(token: string): Promise<Principal | null> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE sessions s SET last_seen_at = now()
-       FROM reviewers r
-       WHERE s.token_hash = $1 AND s.expires_at > now() AND r.id = s.reviewer_id AND r.disabled_at IS NULL
-       RETURNING r.id, r.email, r.name, r.role`,
-      [tokenHash(token)],
-    )) as [Omit<Principal, 'kind'>[], number];
-    const row = rows[0];
+    const row = await this.sessions.touch(tokenHash(token));
     return row ? { ...row, kind: 'session' } : null;
   }
 
   async end(token: string): Promise<void> {
-    await this.dataSource.getRepository(SessionEntity).delete({ tokenHash: tokenHash(token) });
+    await this.sessions.end(tokenHash(token));
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createTriagePolicy, DeadlineActionSchema, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
-import { WebhookSourcesSchema } from '../webhooks/webhook-sources';
+import { WebhookSourcesSchema } from '../ingest/webhooks/webhook-sources';
 
 const csv = z.string().transform((value) =>
   value

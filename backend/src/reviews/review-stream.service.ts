@@ -1,12 +1,11 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/graphs/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { NotificationListener, notify } from '../database/notifications';
+import type { Tx } from '../database/unit-of-work';
 
 const CHANNEL = 'handoff_reviews';
-const RECONNECT_MS = 1_000;
 
 export interface StreamListener {
   event(event: ReviewStreamEvent): void;
@@ -22,23 +21,26 @@ export interface StreamListener {
  */
 @Injectable()
 export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('ReviewStream');
   private readonly listeners = new Set<StreamListener>();
-  private client?: Client;
-  private closing = false;
-  private reconnectTimer?: NodeJS.Timeout;
+  private readonly listener: NotificationListener;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
+    this.listener = new NotificationListener(config.DATABASE_URL, CHANNEL, (payload) => {
+      const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload ?? 'null'));
+      if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
+    });
+  }
 
   async publish(
-    manager: EntityManager,
+    tx: Tx,
     type: ReviewStreamEvent['type'],
     reviewId: string,
     details: Pick<ReviewStreamEvent, 'deadlineAction'> & { at?: Date } = {},
   ): Promise<void> {
     const { at = new Date(), ...rest } = details;
     const event: ReviewStreamEvent = { type, reviewId, at: at.toISOString(), ...rest };
-    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+    await notify(tx, CHANNEL, JSON.stringify(event));
   }
 
   /** Calls `listener` for every event until the returned function is called. */
@@ -48,41 +50,12 @@ export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.APP_ROLE !== 'worker') await this.listen();
+    if (this.config.APP_ROLE !== 'worker') await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    clearTimeout(this.reconnectTimer);
     for (const listener of this.listeners) listener.close();
     this.listeners.clear();
-    await this.client?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'handoff-listen' });
-    client.on('notification', ({ payload }) => {
-      const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload ?? 'null'));
-      if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
-    });
-    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
-    client.on('error', (error) => {
-      this.logger.warn(`LISTEN connection lost: ${error.message}`);
-      this.reconnectLater();
-    });
-    this.client = client;
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-  }
-
-  private reconnectLater(): void {
-    if (this.closing) return;
-    void this.client?.end().catch(() => undefined);
-    this.reconnectTimer = setTimeout(() => {
-      this.listen().catch((error: Error) => {
-        this.logger.warn(`LISTEN reconnect failed: ${error.message}`);
-        this.reconnectLater();
-      });
-    }, RECONNECT_MS);
+    await this.listener.stop();
   }
 }

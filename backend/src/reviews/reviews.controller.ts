@@ -8,7 +8,7 @@ import { Roles } from '../auth/roles.decorator';
 import { parseOrBadRequest } from '../common/validation';
 import { openEventStream } from '../common/sse';
 import { ReviewClaimsService } from './review-claims.service';
-import { ReviewQueueService } from './review-queue.service';
+import { ReviewQueueRepository } from './review-queue.repository';
 import { ReviewRecordsService } from './review-records.service';
 import { ReviewStreamService } from './review-stream.service';
 import { ReviewsService } from './reviews.service';
@@ -22,7 +22,7 @@ const AssignInputSchema = z.object({ reviewerId: z.uuid() });
 export class ReviewsController {
   constructor(
     private readonly reviews: ReviewsService,
-    private readonly queue: ReviewQueueService,
+    private readonly queue: ReviewQueueRepository,
     private readonly records: ReviewRecordsService,
     private readonly claims: ReviewClaimsService,
     private readonly stream: ReviewStreamService,
