@@ -16,6 +16,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { ObservabilityModule } from './observability/observability.module';
 import type { Tracing } from './observability/tracing';
 import { QueriesModule } from './queries/queries.module';
+import { JobWorkersModule } from './queue/job-workers.module';
 import { QueueModule } from './queue/queue.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { SlackModule } from './reviews/slack/slack.module';
@@ -40,7 +41,12 @@ export class AppModule {
       HealthModule,
       GraphDrawingModule,
     ];
-    const worker: Type[] = [IngestListenersModule, WorkflowWorkerModule, DeliveryWorkerModule];
+    const worker = [
+      IngestListenersModule,
+      WorkflowWorkerModule,
+      DeliveryWorkerModule,
+      JobWorkersModule.register(config),
+    ];
     return {
       module: AppModule,
       imports: [

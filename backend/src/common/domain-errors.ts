@@ -22,8 +22,10 @@ export type DomainErrorKind =
   | 'not_found'
   | 'not_acceptable'
   | 'conflict'
+  | 'too_large'
   | 'unsupported_media_type'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'unavailable';
 
 /** The caller sent something malformed. */
 export class InvalidInputError extends DomainError {
@@ -48,10 +50,23 @@ export class NotAcceptableError extends DomainError {
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
 }
+/** More than we accept in one request (body, attachments, form parts). */
+export class PayloadTooLargeError extends DomainError {
+  readonly kind = 'too_large';
+}
 export class UnsupportedMediaTypeError extends DomainError {
   readonly kind = 'unsupported_media_type';
 }
 /** Well-formed, but the rules say no (no draft to approve, no redrafts left, past the replay window). */
 export class UnprocessableError extends DomainError {
   readonly kind = 'unprocessable';
+}
+/** Something we depend on is down; the caller may retry later. */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+}
+
+/** Whether the error is the caller's to fix (a retry of the same request gets the same answer). */
+export function isClientError(error: unknown): error is DomainError {
+  return error instanceof DomainError && error.kind !== 'unavailable';
 }

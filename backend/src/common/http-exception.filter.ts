@@ -11,8 +11,10 @@ const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; error: string }> 
   not_found: { status: HttpStatus.NOT_FOUND, error: 'Not Found' },
   not_acceptable: { status: HttpStatus.NOT_ACCEPTABLE, error: 'Not Acceptable' },
   conflict: { status: HttpStatus.CONFLICT, error: 'Conflict' },
+  too_large: { status: HttpStatus.PAYLOAD_TOO_LARGE, error: 'Payload Too Large' },
   unsupported_media_type: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, error: 'Unsupported Media Type' },
   unprocessable: { status: HttpStatus.UNPROCESSABLE_ENTITY, error: 'Unprocessable Entity' },
+  unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable' },
 };
 
 /** Errors from Express' body parsers carry an HTTP status of their own (400 bad JSON, 413 too large, 415 charset). */

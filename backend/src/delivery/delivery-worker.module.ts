@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CallbackTransport } from './callback-transport';
 import { DeliveryModule } from './delivery.module';
-import { DeliveryProcessor } from './delivery.processor';
 import { DeliveryService } from './delivery.service';
 import { DevMailController } from './dev-mail.controller';
 import { MailerService } from './mailer.service';
@@ -11,7 +10,7 @@ import { SlackReplyTransport } from './slack/slack-reply-transport';
 @Module({
   imports: [DeliveryModule],
   controllers: [DevMailController],
-  providers: [MailerService, CallbackTransport, SlackReplyTransport, DeliveryService, DeliveryProcessor],
+  providers: [MailerService, CallbackTransport, SlackReplyTransport, DeliveryService],
   exports: [MailerService],
 })
 export class DeliveryWorkerModule {}

@@ -5,6 +5,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { addToWorkContext } from '../observability/context';
 import { MetricsService } from '../observability/metrics.service';
 import { Tracing } from '../observability/tracing';
+import { JOBS, type JobPayload } from '../queue/jobs';
+import { OnJob, type JobContext } from '../queue/on-job';
 import { CallbackTransport } from './callback-transport';
 import { OutboxRepository } from './outbox.repository';
 import { DELIVERY_RUNS, type DeliveryRuns } from './ports';
@@ -41,6 +43,24 @@ export class DeliveryService {
     private readonly tracing: Tracing,
   ) {
     this.transports = { email: mailer, callback, slack };
+  }
+
+  /** The delivery job: after the last retry of a transient failure, the reply is failed. */
+  @OnJob(JOBS.deliverReply)
+  async deliverJob(
+    { outboundId }: JobPayload<typeof JOBS.deliverReply>,
+    { job, lastAttempt }: JobContext,
+  ): Promise<string> {
+    try {
+      return await this.deliver(outboundId);
+    } catch (error) {
+      this.logger.warn(`outbound ${outboundId} attempt ${job.attemptsMade + 1} failed: ${(error as Error).message}`);
+      if (error instanceof RetryableDeliveryError && lastAttempt) {
+        await this.giveUp(outboundId, error.message);
+        return 'failed';
+      }
+      throw error;
+    }
   }
 
   async deliver(outboundId: string): Promise<DeliveryResult> {

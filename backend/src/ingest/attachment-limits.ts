@@ -1,4 +1,4 @@
-import { PayloadTooLargeException } from '@nestjs/common';
+import { PayloadTooLargeError } from '../common/domain-errors';
 import type { AppConfig } from '../config/config.schema';
 import type { ParsedEmail } from './parsed-email';
 
@@ -8,13 +8,11 @@ export function checkAttachmentLimits(
   { MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES }: Pick<AppConfig, 'MAX_ATTACHMENTS' | 'MAX_ATTACHMENT_BYTES'>,
 ): void {
   if (email.attachments.length > MAX_ATTACHMENTS) {
-    throw new PayloadTooLargeException(
-      `${email.attachments.length} attachments; at most ${MAX_ATTACHMENTS} are accepted`,
-    );
+    throw new PayloadTooLargeError(`${email.attachments.length} attachments; at most ${MAX_ATTACHMENTS} are accepted`);
   }
   const tooBig = email.attachments.find((attachment) => attachment.size > MAX_ATTACHMENT_BYTES);
   if (tooBig) {
-    throw new PayloadTooLargeException(
+    throw new PayloadTooLargeError(
       `attachment "${tooBig.filename}" is ${tooBig.size} bytes; the limit is ${MAX_ATTACHMENT_BYTES}`,
     );
   }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Command } from '@langchain/langgraph';
+import { UnrecoverableError } from 'bullmq';
 import type { TriageState } from '@handoff/graphs';
 import { ReviewRequestSchema, type ReviewRequest } from '@handoff/graphs/contracts';
 import { SessionLocks } from '../database/session-lock';
@@ -10,9 +11,10 @@ import { MetricsService } from '../observability/metrics.service';
 import { StepObserver } from '../observability/step-observer.service';
 import { Tracing } from '../observability/tracing';
 import { JobQueueService } from '../queue/job-queue.service';
-import { JOBS } from '../queue/jobs';
+import { JOBS, type JobPayload } from '../queue/jobs';
+import { OnJob, type JobContext } from '../queue/on-job';
 import { ReviewsService } from '../reviews/reviews.service';
-import { RunBusyError } from './errors';
+import { LlmPermanentError, RunBusyError, WaitAndRetryError } from './errors';
 import { RUN_INPUTS, type RunInputs } from './ports';
 import { isFinalRunStatus } from './run-status';
 import { RunRepository } from './run.repository';
@@ -30,6 +32,8 @@ export type WorkflowJob = { kind: 'start' } | { kind: 'resume'; decisionId: stri
  */
 @Injectable()
 export class WorkflowRunner {
+  private readonly logger = new Logger(WorkflowRunner.name);
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly locks: SessionLocks,
@@ -44,6 +48,36 @@ export class WorkflowRunner {
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
   ) {}
+
+  @OnJob(JOBS.startRun, { ids: ({ runId }) => ({ runId }) })
+  start({ runId }: JobPayload<typeof JOBS.startRun>, context: JobContext): Promise<string> {
+    return this.runJob(runId, { kind: 'start' }, context);
+  }
+
+  @OnJob(JOBS.resumeRun, { ids: ({ runId }) => ({ runId }) })
+  resume({ runId, decisionId }: JobPayload<typeof JOBS.resumeRun>, context: JobContext): Promise<string> {
+    return this.runJob(runId, { kind: 'resume', decisionId }, context);
+  }
+
+  /** A run's job: busy or waiting is not a failure; a permanent LLM refusal or the last attempt fails the run. */
+  private async runJob(runId: string, work: WorkflowJob, context: JobContext): Promise<string> {
+    try {
+      return await this.execute(runId, work);
+    } catch (error) {
+      // Not a failure: park the job without spending an attempt.
+      if (error instanceof WaitAndRetryError) await context.retryAfter(error.retryAfterMs);
+      const { job } = context;
+      this.logger.warn(
+        `run ${runId} job ${job.id} attempt ${job.attemptsMade + 1} failed: ${(error as Error).message}`,
+      );
+      if (error instanceof LlmPermanentError) {
+        await this.markFailed(runId, error);
+        throw new UnrecoverableError(error.message);
+      }
+      if (context.lastAttempt) await this.markFailed(runId, error as Error);
+      throw error;
+    }
+  }
 
   async execute(runId: string, job: WorkflowJob): Promise<string> {
     // One execution per thread, however many jobs for the run are running.

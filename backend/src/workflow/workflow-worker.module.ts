@@ -5,16 +5,15 @@ import { ReviewsModule } from '../reviews/reviews.module';
 import { CheckpointRetentionService } from './checkpoint-retention.service';
 import { SweeperService } from './sweeper.service';
 import { TriageGraphService } from './triage-graph.service';
-import { WorkflowProcessor } from './workflow.processor';
 import { WorkflowRunner } from './workflow-runner.service';
 import { WorkflowModule } from './workflow.module';
 
 /**
- * Executing runs: the compiled graph, its runner and job handler, the sweeper
+ * Executing runs: the compiled graph, its runner (with the run jobs' handlers), the sweeper
  * that rebuilds lost jobs, and checkpoint retention. Worker role only.
  */
 @Module({
   imports: [QueueModule, WorkflowModule, ReviewsModule, DeliveryModule],
-  providers: [TriageGraphService, WorkflowRunner, WorkflowProcessor, SweeperService, CheckpointRetentionService],
+  providers: [TriageGraphService, WorkflowRunner, SweeperService, CheckpointRetentionService],
 })
 export class WorkflowWorkerModule {}

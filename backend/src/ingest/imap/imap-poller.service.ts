@@ -1,12 +1,6 @@
-import {
-  HttpException,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
+import { isClientError } from '../../common/domain-errors';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
 import { InboundService } from '../inbound.service';
@@ -87,7 +81,7 @@ export class ImapPollerService implements OnApplicationBootstrap, OnApplicationS
       await this.inbound.accept(await emailFromMime(message.source), 'imap');
     } catch (error) {
       // Mail we refuse would be refused again: flag it and move on. Anything else is retried next pass.
-      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      if (!isClientError(error)) throw error;
       this.logger.warn(`refused message uid ${uid}: ${error.message}`);
       await client.messageFlagsAdd(String(uid), [REJECTED_FLAG, '\\Seen'], { uid: true });
       return;

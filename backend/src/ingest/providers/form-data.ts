@@ -1,4 +1,4 @@
-import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/domain-errors';
 import busboy from 'busboy';
 import type { AttachmentMeta } from '@handoff/graphs/contracts';
 
@@ -44,7 +44,7 @@ export async function parseForm(
   const type = (contentType ?? '').toLowerCase();
   if (type.startsWith('application/x-www-form-urlencoded')) return parseUrlEncoded(body);
   if (!type.startsWith('multipart/form-data')) {
-    throw new UnsupportedMediaTypeException('send multipart/form-data or application/x-www-form-urlencoded');
+    throw new UnsupportedMediaTypeError('send multipart/form-data or application/x-www-form-urlencoded');
   }
   return new Promise<FormData>((resolve, reject) => {
     const fields = new Map<string, Buffer>();
@@ -61,13 +61,13 @@ export async function parseForm(
         defParamCharset: 'utf8',
       });
     } catch (error) {
-      reject(new BadRequestException(`malformed multipart body: ${(error as Error).message}`));
+      reject(new InvalidInputError(`malformed multipart body: ${(error as Error).message}`));
       return;
     }
     parser.on('field', (name, value, info) => {
       if (info.nameTruncated || info.valueTruncated)
-        fail(new PayloadTooLargeException(`form field "${name}" is too large`));
-      else if (fields.has(name)) fail(new BadRequestException(`form field "${name}" appears twice`));
+        fail(new PayloadTooLargeError(`form field "${name}" is too large`));
+      else if (fields.has(name)) fail(new InvalidInputError(`form field "${name}" appears twice`));
       else fields.set(name, Buffer.from(value, 'latin1'));
     });
     parser.on('file', (field, stream, info) => {
@@ -88,9 +88,9 @@ export async function parseForm(
       );
     });
     for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const) {
-      parser.on(limit, () => fail(new PayloadTooLargeException(`too many form parts (${limit.replace('Limit', '')})`)));
+      parser.on(limit, () => fail(new PayloadTooLargeError(`too many form parts (${limit.replace('Limit', '')})`)));
     }
-    parser.on('error', (error: Error) => reject(new BadRequestException(`malformed multipart body: ${error.message}`)));
+    parser.on('error', (error: Error) => reject(new InvalidInputError(`malformed multipart body: ${error.message}`)));
     parser.on('close', () => (failure ? reject(failure) : resolve(new FormData(fields, files))));
     parser.end(body);
   });
@@ -99,7 +99,7 @@ export async function parseForm(
 function parseUrlEncoded(body: Buffer): FormData {
   const fields = new Map<string, Buffer>();
   for (const [name, value] of new URLSearchParams(decodeField(body, 'request body'))) {
-    if (fields.has(name)) throw new BadRequestException(`form field "${name}" appears twice`);
+    if (fields.has(name)) throw new InvalidInputError(`form field "${name}" appears twice`);
     fields.set(name, Buffer.from(value));
   }
   return new FormData(fields, []);
@@ -111,11 +111,11 @@ export function decodeField(bytes: Buffer, what: string, charset = 'utf-8'): str
   try {
     decoder = new TextDecoder(charset, { fatal: true });
   } catch {
-    throw new UnsupportedMediaTypeException(`unsupported charset "${charset}" for ${what}`);
+    throw new UnsupportedMediaTypeError(`unsupported charset "${charset}" for ${what}`);
   }
   try {
     return decoder.decode(bytes);
   } catch {
-    throw new BadRequestException(`${what} is not valid ${charset}`);
+    throw new InvalidInputError(`${what} is not valid ${charset}`);
   }
 }

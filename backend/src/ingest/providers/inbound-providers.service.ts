@@ -1,11 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  BadRequestException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError, UnsupportedMediaTypeError } from '../../common/domain-errors';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
 import type { IngestResult } from '../events.service';
@@ -59,18 +54,18 @@ export class InboundProvidersService {
 
 /** An unconfigured provider's route answers 404, as if it did not exist. */
 export function requireEnabled<T>(provider: string, setting: T | undefined): T {
-  if (setting === undefined) throw new NotFoundException(`${provider} inbound is not configured`);
+  if (setting === undefined) throw new NotFoundError(`${provider} inbound is not configured`);
   return setting;
 }
 
 /** JSON from a raw body, in one of the media types the sender documents (SNS says text/plain). */
 export function parseJson(body: Buffer, contentType: string | undefined, types = ['application/json']): unknown {
   if (!types.some((type) => (contentType ?? '').toLowerCase().startsWith(type))) {
-    throw new UnsupportedMediaTypeException(`send ${types.join(' or ')}`);
+    throw new UnsupportedMediaTypeError(`send ${types.join(' or ')}`);
   }
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (error) {
-    throw new BadRequestException(`malformed JSON: ${(error as Error).message}`);
+    throw new InvalidInputError(`malformed JSON: ${(error as Error).message}`);
   }
 }

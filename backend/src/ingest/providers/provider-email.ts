@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '../../common/domain-errors';
 import { convert } from 'html-to-text';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { EmailAddress } from '@handoff/graphs/contracts';
@@ -40,7 +40,7 @@ export function keptHeaders(pairs: Iterable<[string, string]>): Record<string, s
  * things (no valid sender, no body, CR/LF in the subject, too many recipients).
  */
 export function emailFromFields(fields: Omit<EmailJson, 'from'> & { from: EmailAddress | undefined }): ParsedEmail {
-  if (!fields.from?.address) throw new BadRequestException('the message has no From address');
+  if (!fields.from?.address) throw new InvalidInputError('the message has no From address');
   return emailFromJson(parseOrBadRequest(EmailJsonSchema, fields, 'email'), (html) =>
     convert(html, { wordwrap: false }),
   );
@@ -51,7 +51,7 @@ export async function emailFromMime(raw: Buffer): Promise<ParsedEmail> {
   try {
     return await parseMime(raw);
   } catch (error) {
-    if (error instanceof UnparseableEmailError) throw new BadRequestException(error.message);
+    if (error instanceof UnparseableEmailError) throw new InvalidInputError(error.message);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { UnauthorizedException } from '@nestjs/common';
+import { UnauthenticatedError } from '../../common/domain-errors';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -21,5 +21,5 @@ export function requireBasicAuth(header: string | undefined, expectedUser: strin
     colon >= 0 &&
     secretsEqual(decoded.slice(colon + 1), password) &&
     (expectedUser === undefined || secretsEqual(user, expectedUser));
-  if (!ok) throw new UnauthorizedException('valid basic auth credentials are required');
+  if (!ok) throw new UnauthenticatedError('valid basic auth credentials are required');
 }

@@ -1,14 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { isClientError } from '../../common/domain-errors';
 import { APP_CONFIG } from '../../config/config.module';
 import { MAX_RECIPIENTS } from '../mime-structure';
 import type { AppConfig } from '../../config/config.schema';
@@ -22,11 +15,7 @@ const smtpError = (responseCode: number, message: string): SmtpError =>
 /** Our refusals in SMTP terms: too large is 552, other bad mail 550 (do not retry), anything else 451 (retry later). */
 export function smtpErrorFor(error: unknown): SmtpError {
   if (typeof (error as Partial<SmtpError>)?.responseCode === 'number') return error as SmtpError;
-  if (error instanceof HttpException) {
-    const message = error.message;
-    if (error.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE) return smtpError(552, message);
-    if (error.getStatus() < 500) return smtpError(550, message);
-  }
+  if (isClientError(error)) return smtpError(error.kind === 'too_large' ? 552 : 550, error.message);
   return smtpError(451, 'temporary failure storing the message, try again later');
 }
 

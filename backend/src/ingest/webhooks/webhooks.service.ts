@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError, UnauthenticatedError } from '../../common/domain-errors';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { parseOrBadRequest } from '../../common/validation';
@@ -8,6 +9,7 @@ import type { AppConfig } from '../../config/config.schema';
 import { EmailJsonSchema } from '../email-json.dto';
 import type { IngestResult } from '../events.service';
 import type { ReplyChannel } from '../inbound-event.entity';
+import { webhookSource } from '../inbound-event.repository';
 import { InboundService } from '../inbound.service';
 import { emailFromFields } from '../providers/provider-email';
 import { parseJson } from '../providers/inbound-providers.service';
@@ -39,7 +41,7 @@ export class WebhooksService {
   async receive(sourceName: string, body: Buffer, headers: IncomingHttpHeaders): Promise<IngestResult> {
     const source = this.config.WEBHOOK_SOURCES[sourceName];
     const verifiers = this.verifiers.get(sourceName);
-    if (!source || !verifiers) throw new NotFoundException(`unknown webhook source "${sourceName}"`);
+    if (!source || !verifiers) throw new NotFoundError(`unknown webhook source "${sourceName}"`);
     const id = this.verify(verifiers, body, headers);
     const payload = parseOrBadRequest(
       WebhookPayloadSchema,
@@ -51,7 +53,11 @@ export class WebhooksService {
     // The reply secret stays in config; the event keeps only where the answer goes.
     const replyChannel: ReplyChannel =
       source.reply.channel === 'callback' ? { channel: 'callback', url: source.reply.url } : source.reply;
-    return this.inbound.accept(emailFromFields(data), `webhook:${sourceName}`, { key: id, replyChannel });
+    return this.inbound.accept(emailFromFields(data), webhookSource(sourceName), {
+      key: id,
+      webhookId: id,
+      replyChannel,
+    });
   }
 
   /** Any one current secret may match (rotation); the 5-minute window is the library's. Returns webhook-id. */
@@ -62,7 +68,7 @@ export class WebhooksService {
       'webhook-signature': String(headers['webhook-signature'] ?? ''),
     };
     if (!/^[\x21-\x7e]{1,255}$/.test(signed['webhook-id'])) {
-      throw new UnauthorizedException('webhook-id header is missing or malformed');
+      throw new UnauthenticatedError('webhook-id header is missing or malformed');
     }
     let reason = 'no signature matched';
     for (const verifier of verifiers) {
@@ -74,6 +80,6 @@ export class WebhooksService {
         reason = error.message;
       }
     }
-    throw new UnauthorizedException(`webhook signature rejected: ${reason}`);
+    throw new UnauthenticatedError(`webhook signature rejected: ${reason}`);
   }
 }

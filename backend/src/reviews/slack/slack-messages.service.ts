@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
 import { JobQueueService } from '../../queue/job-queue.service';
-import { JOBS } from '../../queue/jobs';
+import { JOBS, type JobPayload } from '../../queue/jobs';
+import { OnJob, type JobContext } from '../../queue/on-job';
 import { ReviewStreamService } from '../review-stream.service';
 import type { ReviewTaskEntity } from '../review-task.entity';
 import { ReviewRepository } from '../review.repository';
 import { decidedBlocks, reviewBlocks, reviewFallback, slackDate, type SlackReviewView } from './slack-blocks';
 import { escapeMrkdwn, truncate } from '../../delivery/slack/slack-text';
-import { SlackClient, type SlackPosted } from '../../delivery/slack/slack-client.service';
+import { SlackClient, SlackRateLimitedError, type SlackPosted } from '../../delivery/slack/slack-client.service';
 import { SlackMessageRepository } from './slack-message.repository';
 
 /** How long a review may go without its Slack message before the sweeper re-enqueues the job. */
@@ -71,6 +72,39 @@ export class SlackMessagesService implements OnApplicationBootstrap {
   async messageOf(reviewId: string): Promise<SlackPosted | null> {
     const row = await this.messages.find(reviewId);
     return row && { channel: row.channel, ts: row.ts };
+  }
+
+  @OnJob(JOBS.slackPostReview)
+  postReviewJob({ reviewId, round }: JobPayload<typeof JOBS.slackPostReview>, context: JobContext) {
+    return this.slackJob(context, () => this.postReview(reviewId, round));
+  }
+
+  @OnJob(JOBS.slackShowDecision)
+  showDecisionJob({ reviewId, round }: JobPayload<typeof JOBS.slackShowDecision>, context: JobContext) {
+    return this.slackJob(context, () => this.showDecision(reviewId, round));
+  }
+
+  @OnJob(JOBS.slackRemind)
+  remindJob({ reviewId }: JobPayload<typeof JOBS.slackRemind>, context: JobContext) {
+    return this.slackJob(context, () => this.postReminder(reviewId));
+  }
+
+  @OnJob(JOBS.slackEscalate)
+  escalateJob({ reviewId }: JobPayload<typeof JOBS.slackEscalate>, context: JobContext) {
+    return this.slackJob(context, () => this.postEscalation(reviewId));
+  }
+
+  /** Slack said when to come back: waiting that long is not a failed attempt. */
+  private async slackJob(context: JobContext, work: () => Promise<string>): Promise<string> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof SlackRateLimitedError) await context.retryAfter(error.retryAfterSeconds * 1000);
+      this.logger.warn(
+        `${context.job.name} attempt ${context.job.attemptsMade + 1} failed: ${(error as Error).message}`,
+      );
+      throw error;
+    }
   }
 
   async postReview(reviewId: string, round: number): Promise<string> {

@@ -7,7 +7,6 @@ import { SlackMessageRepository } from './slack-message.repository';
 import { SlackEventsController } from './slack-events.controller';
 import { SlackInteractionsService } from './slack-interactions.service';
 import { SlackMessagesService } from './slack-messages.service';
-import { SlackProcessor } from './slack.processor';
 
 /**
  * Loaded only when Slack is configured. The API role takes Slack's requests,
@@ -19,13 +18,11 @@ import { SlackProcessor } from './slack.processor';
 export class SlackModule {
   static register(config: AppConfig): DynamicModule {
     const api = config.APP_ROLE !== 'worker';
-    const worker = config.APP_ROLE !== 'api';
     const providers: Provider[] = [
       SlackClient,
       SlackMessageRepository,
       SlackMessagesService,
       ...(api ? [SlackInteractionsService] : []),
-      ...(worker ? [SlackProcessor] : []),
     ];
     return {
       module: SlackModule,

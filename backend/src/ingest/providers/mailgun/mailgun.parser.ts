@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '../../../common/domain-errors';
 import { z } from 'zod';
 import type { ParsedEmail } from '../../parsed-email';
 import type { FormData } from '../form-data';
@@ -20,7 +20,7 @@ export async function parseMailgun(form: FormData): Promise<ParsedEmail> {
     try {
       pairs = HeaderListSchema.parse(JSON.parse(form.text('message-headers')!));
     } catch {
-      throw new BadRequestException('form field "message-headers" is not a JSON list of [name, value] pairs');
+      throw new InvalidInputError('form field "message-headers" is not a JSON list of [name, value] pairs');
     }
   }
   const header = (name: string) => pairs.find(([key]) => key.toLowerCase() === name)?.[1];

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { BadRequestException, UnauthorizedException } from '@nestjs/common';
+import { InvalidInputError, UnauthenticatedError } from '../../../common/domain-errors';
 import { secretsEqual } from '../shared-secret';
 
 /** How old a signed request may be; tokens are remembered for longer, so a stale replay is refused either way. */
@@ -26,15 +26,13 @@ export function verifyMailgun(
   now = Date.now(),
 ): MailgunSignature {
   const { timestamp, token, signature } = fields;
-  if (!timestamp || !token || !signature)
-    throw new UnauthorizedException('timestamp, token and signature are required');
-  if (!/^\d{1,12}$/.test(timestamp) || token.length > 200)
-    throw new BadRequestException('malformed timestamp or token');
+  if (!timestamp || !token || !signature) throw new UnauthenticatedError('timestamp, token and signature are required');
+  if (!/^\d{1,12}$/.test(timestamp) || token.length > 200) throw new InvalidInputError('malformed timestamp or token');
   if (!secretsEqual(signature, signMailgun(signingKey, timestamp, token))) {
-    throw new UnauthorizedException('signature does not match');
+    throw new UnauthenticatedError('signature does not match');
   }
   if (Math.abs(now - Number(timestamp) * 1000) > MAILGUN_MAX_AGE_MS) {
-    throw new UnauthorizedException('signature timestamp is outside the accepted window');
+    throw new UnauthenticatedError('signature timestamp is outside the accepted window');
   }
   return { timestamp, token, signature };
 }

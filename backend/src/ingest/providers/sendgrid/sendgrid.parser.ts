@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '../../../common/domain-errors';
 import { z } from 'zod';
 import type { ParsedEmail } from '../../parsed-email';
 import type { FormData } from '../form-data';
@@ -20,7 +20,7 @@ export async function parseSendGrid(form: FormData): Promise<ParsedEmail> {
     try {
       charsets = CharsetsSchema.parse(JSON.parse(form.text('charsets')!));
     } catch {
-      throw new BadRequestException('form field "charsets" is not a JSON object of charset names');
+      throw new InvalidInputError('form field "charsets" is not a JSON object of charset names');
     }
   }
   const field = (name: string) => form.text(name, charsets[name] ?? 'utf-8');

@@ -1,12 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  ForbiddenException,
-  Inject,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ForbiddenError, UnauthenticatedError, UnavailableError } from '../../../common/domain-errors';
 import { parseOrBadRequest } from '../../../common/validation';
 import { APP_CONFIG } from '../../../config/config.module';
 import type { AppConfig } from '../../../config/config.schema';
@@ -37,24 +31,24 @@ export class SesInboundService {
       parseJson(body, headers['content-type'], ['text/plain', 'application/json']),
       'SNS message',
     );
-    if (!topics.includes(message.TopicArn)) throw new ForbiddenException(`topic ${message.TopicArn} is not accepted`);
+    if (!topics.includes(message.TopicArn)) throw new ForbiddenError(`topic ${message.TopicArn} is not accepted`);
     // Checked before any fetch: we only ever contact SNS itself.
     if (!isSnsCertificateUrl(message.SigningCertURL))
-      throw new UnauthorizedException('SigningCertURL is not an SNS certificate URL');
+      throw new UnauthenticatedError('SigningCertURL is not an SNS certificate URL');
     let certificate: string;
     try {
       certificate = await this.http.certificate(message.SigningCertURL);
     } catch (error) {
       this.logger.warn(`could not fetch the SNS certificate: ${(error as Error).message}`);
-      throw new ServiceUnavailableException('could not fetch the SNS signing certificate; retry later');
+      throw new UnavailableError('could not fetch the SNS signing certificate; retry later');
     }
-    if (!snsSignatureValid(message, certificate)) throw new UnauthorizedException('SNS signature does not match');
+    if (!snsSignatureValid(message, certificate)) throw new UnauthenticatedError('SNS signature does not match');
 
     switch (message.Type) {
       case 'SubscriptionConfirmation': {
         const url = message.SubscribeURL ?? '';
         if (!isSnsUrl(url, /^\/$/) || new URL(url).searchParams.get('Action') !== 'ConfirmSubscription') {
-          throw new UnauthorizedException('SubscribeURL is not an SNS confirmation URL');
+          throw new UnauthenticatedError('SubscribeURL is not an SNS confirmation URL');
         }
         await this.http.confirmSubscription(url);
         this.logger.log(`confirmed the SNS subscription to ${message.TopicArn}`);

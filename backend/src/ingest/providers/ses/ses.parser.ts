@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '../../../common/domain-errors';
 import { z } from 'zod';
 import { parseOrBadRequest } from '../../../common/validation';
 import type { ParsedEmail } from '../../parsed-email';
@@ -18,13 +18,13 @@ export async function parseSesNotification(message: string): Promise<{ email: Pa
   try {
     json = JSON.parse(message);
   } catch {
-    throw new BadRequestException('the SNS Message is not an SES notification (not JSON)');
+    throw new InvalidInputError('the SNS Message is not an SES notification (not JSON)');
   }
   const notification = parseOrBadRequest(SesNotificationSchema, json, 'SES notification');
   if (notification.content === undefined) {
     // An S3 action only points at an object in a bucket; reading buckets would need AWS credentials we do not hold.
     const action = notification.receipt.action.type;
-    throw new BadRequestException(
+    throw new InvalidInputError(
       `this SES notification comes from a receipt rule's ${action} action and carries no message content; ` +
         'Handoff needs an SNS action (encoding UTF-8 or Base64), which publishes the whole message as "content". ' +
         'Nothing was stored.',

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { json, url, type Report } from '../../config/env';
+import type { WebhookSource } from '../../ingest/webhooks/webhook-sources';
+
+/** Slack conversation ids: public/private channels (C…/G…); names are ambiguous and can be renamed. */
+const slackChannel = /^[CG][A-Z0-9]{6,}$/;
+const SLACK_CORE = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_REVIEW_CHANNEL'] as const;
+const SLACK_OPTIONAL = ['SLACK_API_URL', 'SLACK_ESCALATION_CHANNEL'] as const;
+
+/** Slack: off while SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_REVIEW_CHANNEL are all unset. */
+export const SlackConfig = {
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SLACK_REVIEW_CHANNEL: z.string().regex(slackChannel, 'must be a channel id such as C0123456789').optional(),
+  SLACK_API_URL: url(['http', 'https']).optional(),
+  /** Category → channel id; categories not listed go to SLACK_REVIEW_CHANNEL. */
+  SLACK_CATEGORY_CHANNELS: json(z.record(z.string(), z.string().regex(slackChannel, 'must be channel ids'))).default(
+    {},
+  ),
+  SLACK_ESCALATION_CHANNEL: z.string().regex(slackChannel, 'must be a channel id such as C0123456789').optional(),
+};
+
+type SlackEnv = z.output<ReturnType<typeof z.object<typeof SlackConfig>>>;
+
+/** Slack is on only with all three required settings, and a webhook source may reply to Slack only then. */
+export function checkSlackConfig(
+  env: SlackEnv & { WEBHOOK_SOURCES: Record<string, WebhookSource> },
+  report: Report,
+): void {
+  const slackSet = SLACK_CORE.filter((key) => env[key] !== undefined);
+  const slackTouched =
+    slackSet.length > 0 ||
+    SLACK_OPTIONAL.some((key) => env[key] !== undefined) ||
+    Object.keys(env.SLACK_CATEGORY_CHANNELS).length > 0;
+  if (slackTouched && slackSet.length < SLACK_CORE.length) {
+    for (const key of SLACK_CORE.filter((key) => env[key] === undefined)) {
+      report([key], `Slack needs ${SLACK_CORE.join(', ')} together`);
+    }
+  }
+  if (slackSet.length < SLACK_CORE.length) {
+    for (const [name, source] of Object.entries(env.WEBHOOK_SOURCES)) {
+      if (source.reply.channel === 'slack') {
+        report(['WEBHOOK_SOURCES', name, 'reply'], `replies to Slack, which needs ${SLACK_CORE.join(', ')}`);
+      }
+    }
+  }
+}
