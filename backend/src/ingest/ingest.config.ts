@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { csv, json, url, type Report } from '../config/env';
-import { WebhookSourcesSchema } from './webhooks/webhook-sources';
+import { SLACK_REQUIRED, slackConfigured } from '../reviews/slack/slack.config';
+import { WebhookSourcesSchema, type WebhookSource } from './webhooks/webhook-sources';
 
 /** Inbound channels: each is off while its settings are unset. */
 export const IngestConfig = {
@@ -36,7 +37,8 @@ export function checkIngestConfig(
     IMAP_URL?: string;
     IMAP_USER?: string;
     IMAP_PASSWORD?: string;
-  },
+    WEBHOOK_SOURCES: Record<string, WebhookSource>;
+  } & Parameters<typeof slackConfigured>[0],
   report: Report,
 ): void {
   if ((env.POSTMARK_INBOUND_USER === undefined) !== (env.POSTMARK_INBOUND_PASSWORD === undefined)) {
@@ -44,5 +46,12 @@ export function checkIngestConfig(
   }
   if (env.IMAP_URL && !(env.IMAP_USER && env.IMAP_PASSWORD)) {
     report(['IMAP_USER'], 'IMAP_USER and IMAP_PASSWORD are required with IMAP_URL');
+  }
+  if (!slackConfigured(env)) {
+    for (const [name, source] of Object.entries(env.WEBHOOK_SOURCES)) {
+      if (source.reply.channel === 'slack') {
+        report(['WEBHOOK_SOURCES', name, 'reply'], `replies to Slack, which needs ${SLACK_REQUIRED}`);
+      }
+    }
   }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { json, url, type Report } from '../../config/env';
-import type { WebhookSource } from '../../ingest/webhooks/webhook-sources';
 
 /** Slack conversation ids: public/private channels (C…/G…); names are ambiguous and can be renamed. */
 const slackChannel = /^[CG][A-Z0-9]{6,}$/;
@@ -25,11 +24,15 @@ export const SlackConfig = {
 
 type SlackEnv = z.output<ReturnType<typeof z.object<typeof SlackConfig>>>;
 
-/** Slack is on only with all three required settings, and a webhook source may reply to Slack only then. */
-export function checkSlackConfig(
-  env: SlackEnv & { WEBHOOK_SOURCES: Record<string, WebhookSource> },
-  report: Report,
-): void {
+/** Whether all three required Slack settings are set (the check below refuses a partial set). */
+export function slackConfigured(env: Pick<SlackEnv, (typeof SLACK_CORE)[number]>): boolean {
+  return SLACK_CORE.every((key) => env[key] !== undefined);
+}
+
+export const SLACK_REQUIRED = SLACK_CORE.join(', ');
+
+/** Slack is on only with all three required settings. */
+export function checkSlackConfig(env: SlackEnv, report: Report): void {
   const slackSet = SLACK_CORE.filter((key) => env[key] !== undefined);
   const slackTouched =
     slackSet.length > 0 ||
@@ -37,14 +40,7 @@ export function checkSlackConfig(
     Object.keys(env.SLACK_CATEGORY_CHANNELS).length > 0;
   if (slackTouched && slackSet.length < SLACK_CORE.length) {
     for (const key of SLACK_CORE.filter((key) => env[key] === undefined)) {
-      report([key], `Slack needs ${SLACK_CORE.join(', ')} together`);
-    }
-  }
-  if (slackSet.length < SLACK_CORE.length) {
-    for (const [name, source] of Object.entries(env.WEBHOOK_SOURCES)) {
-      if (source.reply.channel === 'slack') {
-        report(['WEBHOOK_SOURCES', name, 'reply'], `replies to Slack, which needs ${SLACK_CORE.join(', ')}`);
-      }
+      report([key], `Slack needs ${SLACK_REQUIRED} together`);
     }
   }
 }
