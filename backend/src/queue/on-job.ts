@@ -34,7 +34,7 @@ const ON_JOB = Symbol('handoff:on-job');
  * when a job of a running queue has none, or two.
  */
 export function OnJob<J extends JobDefinition>(job: J, options: OnJobOptions<J> = {}) {
-  return (_target: object, _key: string | symbol, descriptor: TypedPropertyDescriptor<JobHandler<J>>): void => {
+  return (_target: object, _key: string | symbol, descriptor: { value?: JobHandler<J> }): void => {
     Reflect.defineMetadata(ON_JOB, { job, options } satisfies JobHandlerMetadata, descriptor.value!);
   };
 }
