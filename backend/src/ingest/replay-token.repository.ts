@@ -3,7 +3,7 @@ import { LessThan } from 'typeorm';
 import type { Tx } from '../database/unit-of-work';
 import { ReplayTokenEntity } from './replay-token.entity';
 
-/** Owns replay_tokens: one-time signature nonces, kept until they could no longer be replayed. */
+/** Owns inbound_replay_tokens: one-time signature nonces, kept until they could no longer be replayed. */
 @Injectable()
 export class ReplayTokenRepository {
   /** Records the token; returns false when it was spent before. Expired tokens are swept on the way. */
