@@ -14,7 +14,7 @@ import type { Clock } from '../src/common/clock';
 import { loadConfig } from '../src/config/config.schema';
 import { CHECKPOINT_SCHEMA, setUpDatabase } from '../src/database/setup';
 import { MailCatcher } from '../src/delivery/mail-catcher';
-import { CheckpointRetentionService } from '../src/retention/checkpoint-retention.service';
+import { CheckpointRetentionService } from '../src/workflow/checkpoint-retention.service';
 import { orderStatusEmail } from '../test/support/emails';
 
 const RUNS = Number(process.env.BENCH_GROWTH_RUNS ?? 200);

@@ -7,37 +7,45 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { slackEnabled, type AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
-import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { DeliveryModule } from './delivery/delivery.module';
-import { EventsModule } from './events/events.module';
 import { GraphDrawingModule } from './graph-drawing/graph-drawing.module';
 import { HealthModule } from './health/health.module';
-import { InboundModule } from './inbound/inbound.module';
+import { IngestListenersModule } from './ingest/ingest-listeners.module';
+import { IngestModule } from './ingest/ingest.module';
 import { ObservabilityModule } from './observability/observability.module';
 import type { Tracing } from './observability/tracing';
+import { QueriesModule } from './queries/queries.module';
+import { JobWorkersModule } from './queue/job-workers.module';
 import { QueueModule } from './queue/queue.module';
 import { ReviewsModule } from './reviews/reviews.module';
-import { RunsModule } from './runs/runs.module';
-import { SlackModule } from './slack/slack.module';
-import { StatsModule } from './stats/stats.module';
-import { WorkerModule } from './worker/worker.module';
+import { SlackModule } from './reviews/slack/slack.module';
+import { WorkflowWorkerModule } from './workflow/workflow-worker.module';
+import { WorkflowModule } from './workflow/workflow.module';
 
-/** The same modules serve both roles; the worker role adds the queue processors. */
+/**
+ * The same modules serve both roles, in flow order: ingest → workflow → reviews → delivery,
+ * then the read models. The worker role adds what executes work: listeners, the graph runner, senders.
+ */
 @Module({})
 export class AppModule {
   static register(config: AppConfig, tracing: Tracing, clock?: Clock): DynamicModule {
     const domain: Type[] = [
       AuditModule,
       QueueModule,
-      EventsModule,
-      RunsModule,
+      IngestModule,
+      WorkflowModule,
       ReviewsModule,
       DeliveryModule,
-      DeadLettersModule,
+      QueriesModule,
       HealthModule,
-      StatsModule,
       GraphDrawingModule,
-      InboundModule,
+    ];
+    const worker = [
+      IngestListenersModule,
+      WorkflowWorkerModule,
+      DeliveryWorkerModule,
+      JobWorkersModule.register(config),
     ];
     return {
       module: AppModule,
@@ -49,7 +57,7 @@ export class AppModule {
         ...domain,
         // Off entirely without Slack settings: no client, no route, no jobs.
         ...(slackEnabled(config) ? [SlackModule.register(config)] : []),
-        ...(config.APP_ROLE === 'api' ? [] : [WorkerModule]),
+        ...(config.APP_ROLE === 'api' ? [] : worker),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -10,12 +10,13 @@ import {
   type RunDetails,
   type RunTimeline,
 } from '@handoff/contracts';
-import type { DeadLettersService } from './dead-letters/dead-letters.service';
-import type { OutboundStatus } from './delivery/outbound-message.entity';
-import type { RunTimelineService } from './observability/run-timeline';
+import type { OutboundStatus } from './delivery/outbound-status';
+import type { DeadLettersService } from './queries/dead-letters.service';
+import type { RunDetailsService } from './queries/run-details.service';
+import type { RunTimelineService } from './queries/run-timeline.service';
 import type { ReviewsService } from './reviews/reviews.service';
-import type { RunsService } from './runs/runs.service';
-import { RUN_STATUSES } from './runs/workflow-run.entity';
+import type { RunReplayService } from './workflow/run-replay.service';
+import { RUN_STATUSES } from './workflow/run-status';
 
 // The services' answers, as JSON makes them (Dates become ISO strings), must fit the contracts the UI and
 // clients parse them with. These aliases fail to compile when one side changes without the other.
@@ -31,11 +32,11 @@ type Fits<Actual extends Expected, Expected> = [Actual, Expected];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 
 // `reply.status` is still a plain string in these two read models; everything else is checked.
-type _RunDetails = Fits<Omit<Answer<RunsService['get']>, 'reply'>, Omit<RunDetails, 'reply'>>;
+type _RunDetails = Fits<Omit<Answer<RunDetailsService['get']>, 'reply'>, Omit<RunDetails, 'reply'>>;
 type _DeadLetter = Fits<Omit<Answer<DeadLettersService['list']>['items'][number], 'reply'>, Omit<DeadLetter, 'reply'>>;
 type _DeadLetterCursor = Fits<Answer<DeadLettersService['list']>['nextBefore'], DeadLetterPage['nextBefore']>;
 type _Timeline = Fits<Answer<RunTimelineService['get']>, RunTimeline>;
-type _Replay = Fits<Answer<DeadLettersService['replay']>, ReplayResponse>;
+type _Replay = Fits<Answer<RunReplayService['replay']>, ReplayResponse>;
 type _Decision = Fits<Answer<ReviewsService['decide']>, DecisionOutcome>;
 type _OutboundStatuses = Fits<true, Same<OutboundStatus, (typeof OutboundStatusSchema.options)[number]>>;
 

@@ -5,7 +5,7 @@ import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
 import { WorkerProcess } from './support/worker-process';
-import { FINAL_RUN_STATUSES } from '../src/runs/workflow-run.entity';
+import { FINAL_RUN_STATUSES } from '../src/workflow/run-status';
 
 const EVENTS = Number(process.env.CHAOS_EVENTS ?? 300);
 const CHAOS_MS = 20_000;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createTransport } from 'nodemailer';
-import { SmtpListenerService } from '../src/inbound/smtp/smtp-listener.service';
+import { SmtpListenerService } from '../src/ingest/smtp/smtp-listener.service';
 import { ApiClient } from './support/api-client';
 import { TEST_API_KEY, useWorldWithSmtp } from './support/test-service';
 import { HELPDESK_SECRETS, POSTMARK, inboundSettings } from './fixtures/inbound/settings';

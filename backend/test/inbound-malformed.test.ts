@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SnsHttp } from '../src/inbound/ses/sns-http';
+import { SnsHttp } from '../src/ingest/providers/ses/sns-http';
 import { CORPUS_LIMITS, malformedCorpus } from './fixtures/inbound/malformed';
 import { inboundSettings } from './fixtures/inbound/settings';
 import { CERT_URL, snsSigner } from './fixtures/inbound/sns';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SnsHttp } from '../src/inbound/ses/sns-http';
+import { SnsHttp } from '../src/ingest/providers/ses/sns-http';
 import { ApiClient } from './support/api-client';
 import { useWorldWithSmtp } from './support/test-service';
 import { HELPDESK_SECRETS, MAILGUN_KEY, POSTMARK, SENDGRID_SECRET, inboundSettings } from './fixtures/inbound/settings';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTransport } from 'nodemailer';
-import { SmtpListenerService } from '../src/inbound/smtp/smtp-listener.service';
+import { SmtpListenerService } from '../src/ingest/smtp/smtp-listener.service';
 import { mail, rfc822 } from './fixtures/inbound/providers';
 import { useWorldWithSmtp } from './support/test-service';
 

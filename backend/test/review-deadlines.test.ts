@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CheckpointRetentionService } from '../src/retention/checkpoint-retention.service';
+import { CheckpointRetentionService } from '../src/workflow/checkpoint-retention.service';
 import { ReviewDeadlinesService } from '../src/reviews/review-deadlines.service';
 import type { RunningService } from '../src/bootstrap';
 import { standardWebhookHeaders } from './fixtures/inbound/providers';

@@ -7,6 +7,7 @@ export {
   DEFAULT_TAXONOMY,
   type TriagePolicyConfig,
 } from './policy';
+export { approvedReply, ApprovalRefusedError, type ApprovedReply } from './approval';
 export { drawGraph, type Drawing } from './drawing';
 export { FLAG_THRESHOLD, scanMessage, scanText, safetyFlags, type SafetyFinding, type SafetyReport } from './safety';
 export * from './email-triage';

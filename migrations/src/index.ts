@@ -9,6 +9,7 @@ import { SlackMessages1795286467043 } from './1795286467043-SlackMessages';
 import { QueueFacetCounts1795288831354 } from './1795288831354-QueueFacetCounts';
 import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 import { SenderScopedMessageIds1795300000000 } from './1795300000000-SenderScopedMessageIds';
+import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   QueueFacetCounts1795288831354,
   SlackReminders1795289287361,
   SenderScopedMessageIds1795300000000,
+  EventChannel1796165275403,
 ];

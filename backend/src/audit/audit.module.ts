@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { AuditService } from './audit.service';
+import { AuditRepository } from './audit.repository';
 
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ providers: [AuditRepository], exports: [AuditRepository] })
 export class AuditModule {}

@@ -3,7 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { ReviewersController } from './reviewers.controller';
+import { ReviewerRepository } from './reviewer.repository';
 import { ReviewersService } from './reviewers.service';
+import { SessionRepository } from './session.repository';
 import { SessionWatchService } from './session-watch.service';
 import { SessionsService } from './sessions.service';
 
@@ -15,6 +17,8 @@ import { SessionsService } from './sessions.service';
     { provide: APP_GUARD, useExisting: AuthGuard },
     SessionsService,
     ReviewersService,
+    ReviewerRepository,
+    SessionRepository,
     SessionWatchService,
   ],
   exports: [ReviewersService, SessionWatchService],

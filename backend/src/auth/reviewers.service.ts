@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConflictException,
-  Inject,
-  Injectable,
-  Logger,
-  NotFoundException,
-  OnApplicationBootstrap,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictError, NotFoundError, UnauthenticatedError } from '../common/domain-errors';
 import type { Reviewer, Role } from '@handoff/contracts';
-import { AuditService } from '../audit/audit.service';
+import { AuditRepository } from '../audit/audit.repository';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { UnitOfWork, type Tx } from '../database/unit-of-work';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
-import { ReviewerEntity } from './reviewer.entity';
-import { SessionEntity } from './session.entity';
-import { announceSessionChange } from './sessions.service';
+import type { ReviewerEntity } from './reviewer.entity';
+import { ReviewerRepository } from './reviewer.repository';
+import { SessionRepository } from './session.repository';
 
 export interface NewReviewer {
   email: string;
@@ -41,60 +34,68 @@ export class ReviewersService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Reviewers');
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
+    private readonly reviewers: ReviewerRepository,
+    private readonly sessions: SessionRepository,
+    private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  private get repository() {
-    return this.dataSource.getRepository(ReviewerEntity);
-  }
 
   /** Creates the ADMIN_EMAIL account when there is no admin yet; safe when several processes start at once. */
   async onApplicationBootstrap(): Promise<void> {
     const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
     if (!email || !password) return;
-    const [, created] = (await this.dataSource.query(
-      `INSERT INTO reviewers (id, email, name, role, password_hash)
-       SELECT $1, $2, 'Admin', 'admin', $3 WHERE NOT EXISTS (SELECT 1 FROM reviewers WHERE role = 'admin')
-       ON CONFLICT (email) DO NOTHING`,
-      [randomUUID(), email, await hashPassword(password)],
-    )) as [unknown, number];
+    const created = await this.reviewers.addFirstAdmin(randomUUID(), email, await hashPassword(password));
     if (created) this.logger.log(`created the first admin account ${email}`);
   }
 
   /** The enabled account with these credentials; 401 otherwise, the same whichever part was wrong. */
   async authenticate(email: string, password: string): Promise<Reviewer> {
-    const reviewer = await this.repository.findOne({ where: { email } });
+    const reviewer = await this.reviewers.findByEmail(email);
     const valid = await verifyPassword(password, reviewer?.passwordHash ?? (await DUMMY_HASH));
-    if (!reviewer || !valid || reviewer.disabledAt) throw new UnauthorizedException('wrong email or password');
+    if (!reviewer || !valid || reviewer.disabledAt) throw new UnauthenticatedError('wrong email or password');
     return toReviewer(reviewer);
   }
 
   async get(id: string): Promise<Reviewer> {
-    const reviewer = await this.repository.findOne({ where: { id } });
-    if (!reviewer) throw new NotFoundException(`reviewer ${id} not found`);
+    const reviewer = await this.reviewers.find(id);
+    if (!reviewer) throw new NotFoundError(`reviewer ${id} not found`);
     return toReviewer(reviewer);
   }
 
+  /** Whether this account exists and may sign in and decide. */
+  async isEnabled(id: string, tx?: Tx): Promise<boolean> {
+    const reviewer = await this.reviewers.find(id, tx);
+    return !!reviewer && !reviewer.disabledAt;
+  }
+
+  async findBySlackUser(slackUserId: string): Promise<Reviewer | null> {
+    const reviewer = await this.reviewers.findBySlackUser(slackUserId);
+    return reviewer && toReviewer(reviewer);
+  }
+
+  async findByEmail(email: string): Promise<Reviewer | null> {
+    const reviewer = await this.reviewers.findByEmail(email);
+    return reviewer && toReviewer(reviewer);
+  }
+
   async list(): Promise<Reviewer[]> {
-    return (await this.repository.find({ order: { createdAt: 'ASC', id: 'ASC' } })).map(toReviewer);
+    return (await this.reviewers.list()).map(toReviewer);
   }
 
   async create(input: NewReviewer, actor: string): Promise<Reviewer> {
     const id = randomUUID();
     const passwordHash = await hashPassword(input.password);
-    await this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ReviewerEntity)
-        .values({ id, email: input.email, name: input.name, role: input.role, passwordHash })
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      if (inserted.raw.length === 0) throw new ConflictException(`an account for ${input.email} exists already`);
-      await this.audit.record(manager, {
+    await this.uow.run(async (tx) => {
+      const added = await this.reviewers.addOnce(tx, {
+        id,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash,
+      });
+      if (!added) throw new ConflictError(`an account for ${input.email} exists already`);
+      await this.audit.record(tx, {
         actor,
         action: 'reviewer.created',
         entityType: 'reviewer',
@@ -107,30 +108,21 @@ export class ReviewersService implements OnApplicationBootstrap {
 
   /** Changes role or enabled state; disabling ends the account's sessions at once. Keeps one enabled admin. */
   async update(id: string, changes: { disabled?: boolean; role?: Role }, actor: string): Promise<Reviewer> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.uow.run(async (tx) => {
       // Locking every admin row serialises concurrent demotions, so two cannot each leave the other as the last.
-      const admins: { id: string }[] = await manager.query(
-        `SELECT id FROM reviewers WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE`,
-      );
-      const target = await manager.findOne(ReviewerEntity, { where: { id } });
-      if (!target) throw new NotFoundException(`reviewer ${id} not found`);
+      const admins = await this.reviewers.lockEnabledAdmins(tx);
+      const target = await this.reviewers.find(id, tx);
+      if (!target) throw new NotFoundError(`reviewer ${id} not found`);
       const losesAdmin = changes.disabled === true || changes.role === 'reviewer';
-      if (losesAdmin && admins.length === 1 && admins[0]!.id === id) {
-        throw new ConflictException('this is the last enabled admin; make another admin first');
+      if (losesAdmin && admins.length === 1 && admins[0] === id) {
+        throw new ConflictError('this is the last enabled admin; make another admin first');
       }
-      await manager.update(
-        ReviewerEntity,
-        { id },
-        {
-          ...(changes.role ? { role: changes.role } : {}),
-          ...(changes.disabled === undefined ? {} : { disabledAt: changes.disabled ? new Date() : null }),
-        },
-      );
-      if (changes.disabled) {
-        await manager.delete(SessionEntity, { reviewerId: id });
-        await announceSessionChange(manager, id);
-      }
-      await this.audit.record(manager, {
+      await this.reviewers.update(tx, id, {
+        ...(changes.role ? { role: changes.role } : {}),
+        ...(changes.disabled === undefined ? {} : { disabledAt: changes.disabled ? new Date() : null }),
+      });
+      if (changes.disabled) await this.sessions.endAllOf(tx, id);
+      await this.audit.record(tx, {
         actor,
         action: 'reviewer.updated',
         entityType: 'reviewer',
@@ -143,13 +135,13 @@ export class ReviewersService implements OnApplicationBootstrap {
 
   /** Links the Slack user who decides in Slack as this reviewer; 409 when another reviewer has that Slack user. */
   async linkSlackUser(id: string, slackUserId: string | null, actor: string): Promise<Reviewer> {
-    await this.dataSource.transaction(async (manager) => {
-      const target = await manager.findOne(ReviewerEntity, { where: { id } });
-      if (!target) throw new NotFoundException(`reviewer ${id} not found`);
-      const holder = slackUserId && (await manager.findOne(ReviewerEntity, { where: { slackUserId } }));
-      if (holder && holder.id !== id) throw new ConflictException(`${slackUserId} is linked to ${holder.email}`);
-      await manager.update(ReviewerEntity, { id }, { slackUserId });
-      await this.audit.record(manager, {
+    await this.uow.run(async (tx) => {
+      const target = await this.reviewers.find(id, tx);
+      if (!target) throw new NotFoundError(`reviewer ${id} not found`);
+      const holder = slackUserId && (await this.reviewers.findBySlackUser(slackUserId, tx));
+      if (holder && holder.id !== id) throw new ConflictError(`${slackUserId} is linked to ${holder.email}`);
+      await this.reviewers.update(tx, id, { slackUserId });
+      await this.audit.record(tx, {
         actor,
         action: 'reviewer.slack_linked',
         entityType: 'reviewer',

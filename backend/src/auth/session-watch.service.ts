@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
-import { PgListener } from '../common/pg-listener';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { NotificationListener } from '../database/notifications';
 import type { Principal } from './principal';
 import { readSessionCookie } from './session-cookie';
-import { SESSION_CHANGES_CHANNEL, SessionsService } from './sessions.service';
+import { SESSION_CHANGES_CHANNEL } from './session.repository';
+import { SessionsService } from './sessions.service';
 
 interface Watch {
   token: string;
@@ -23,7 +24,7 @@ interface Watch {
 export class SessionWatchService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SessionWatch');
   private readonly watches = new Set<Watch>();
-  private pgListener?: PgListener;
+  private listener?: NotificationListener;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -42,20 +43,19 @@ export class SessionWatchService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     if (this.config.APP_ROLE === 'worker') return;
-    this.pgListener = new PgListener(
+    this.listener = new NotificationListener(
       this.config.DATABASE_URL,
-      [SESSION_CHANGES_CHANNEL],
-      (_channel, reviewerId) => void this.recheck((watch) => watch.reviewerId === reviewerId),
-      this.logger,
+      SESSION_CHANGES_CHANNEL,
+      (reviewerId) => void this.recheck((watch) => watch.reviewerId === reviewerId),
     );
-    await this.pgListener.start();
+    await this.listener.start();
     this.timer = setInterval(() => void this.recheck(() => true), this.config.SESSION_RECHECK_MS);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
-    await this.pgListener?.stop();
+    await this.listener?.stop();
   }
 
   private async recheck(which: (watch: Watch) => boolean): Promise<void> {

@@ -1,4 +1,4 @@
-import { UnprocessableEntityException } from '@nestjs/common';
+import { UnprocessableError } from './domain-errors';
 
 /** Opaque keyset cursors: base64url JSON of whatever identifies the position. */
 export const encodeCursor = (position: unknown[]): string =>
@@ -12,8 +12,7 @@ export function decodeCursor<T extends unknown[]>(cursor: string, valid: (value:
   } catch {
     value = null;
   }
-  if (!Array.isArray(value) || !valid(value))
-    throw new UnprocessableEntityException('cursor is not one this API returned');
+  if (!Array.isArray(value) || !valid(value)) throw new UnprocessableError('cursor is not one this API returned');
   return value;
 }
 

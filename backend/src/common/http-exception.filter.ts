@@ -1,6 +1,21 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDependencyUnavailable } from './dependency-errors';
+import { DomainError, type DomainErrorKind } from './domain-errors';
+
+/** Each domain error's status and the `error` text Nest's own exceptions put in the body. */
+const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; error: string }> = {
+  invalid_input: { status: HttpStatus.BAD_REQUEST, error: 'Bad Request' },
+  unauthenticated: { status: HttpStatus.UNAUTHORIZED, error: 'Unauthorized' },
+  forbidden: { status: HttpStatus.FORBIDDEN, error: 'Forbidden' },
+  not_found: { status: HttpStatus.NOT_FOUND, error: 'Not Found' },
+  not_acceptable: { status: HttpStatus.NOT_ACCEPTABLE, error: 'Not Acceptable' },
+  conflict: { status: HttpStatus.CONFLICT, error: 'Conflict' },
+  too_large: { status: HttpStatus.PAYLOAD_TOO_LARGE, error: 'Payload Too Large' },
+  unsupported_media_type: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, error: 'Unsupported Media Type' },
+  unprocessable: { status: HttpStatus.UNPROCESSABLE_ENTITY, error: 'Unprocessable Entity' },
+  unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable' },
+};
 
 /** Errors from Express' body parsers carry an HTTP status of their own (400 bad JSON, 413 too large, 415 charset). */
 function bodyParserStatus(error: unknown): number | undefined {
@@ -12,7 +27,7 @@ function bodyParserStatus(error: unknown): number | undefined {
 
 const RETRY_AFTER_SECONDS = 5;
 /**
- * The one place errors become responses: client mistakes keep their 4xx and message,
+ * The one place errors become responses: domain errors and client mistakes keep their 4xx and message,
  * an unreachable database is a 503 with Retry-After, anything else is a 500 with no detail. Stack traces go to the log, never to the caller.
  */
 @Catch()
@@ -23,6 +38,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     // Already answered (e.g. 408 for a body that stopped arriving); the parser's late error has nowhere to go.
     if (response.headersSent) return;
+    if (error instanceof DomainError) {
+      const { status, error: name } = DOMAIN_STATUS[error.kind];
+      response
+        .status(status)
+        .json({ statusCode: status, message: error.message, ...(error.details ?? { error: name }) });
+      return;
+    }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();

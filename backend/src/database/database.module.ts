@@ -1,10 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { DatabaseErrorsService } from './database-errors.service';
+import { DatabaseHealth } from './database-health';
 import { dataSourceOptions } from './data-source-options';
+import { SessionLocks } from './session-lock';
+import { UnitOfWork } from './unit-of-work';
 
+/** The data source, and the helpers every owner's repository and service may use. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -12,6 +17,7 @@ import { dataSourceOptions } from './data-source-options';
       useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL),
     }),
   ],
-  providers: [DatabaseErrorsService],
+  providers: [DatabaseErrorsService, UnitOfWork, DatabaseHealth, SessionLocks],
+  exports: [UnitOfWork, DatabaseHealth, SessionLocks],
 })
 export class DatabaseModule {}

@@ -2,14 +2,14 @@ import { AuditLogEntity } from '../audit/audit-log.entity';
 import { ReviewerEntity } from '../auth/reviewer.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
-import { InboundEventEntity } from '../events/inbound-event.entity';
-import { ReplayTokenEntity } from '../inbound/replay-token.entity';
+import { InboundEventEntity } from '../ingest/inbound-event.entity';
+import { ReplayTokenEntity } from '../ingest/replay-token.entity';
 import { LlmCallEntity } from '../observability/llm-call.entity';
 import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
 import { ReviewTaskEntity } from '../reviews/review-task.entity';
-import { RunStepEntity } from '../runs/run-step.entity';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-import { SlackMessageEntity } from '../slack/slack-message.entity';
+import { RunStepEntity } from '../workflow/run-step.entity';
+import { WorkflowRunEntity } from '../workflow/workflow-run.entity';
+import { SlackMessageEntity } from '../reviews/slack/slack-message.entity';
 
 /** Every TypeORM entity; the migrations test checks they agree with the migrations. */
 export const ENTITIES = [

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { RunsModule } from '../runs/runs.module';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
-/** The outbox is shared; sending (mailer, delivery job) lives in the worker module. */
-@Module({ imports: [RunsModule], providers: [OutboxService], exports: [OutboxService] })
+/** The outbox, in both roles; sending it (transports, the delivery job) is in DeliveryWorkerModule. */
+@Module({ providers: [OutboxRepository, OutboxService], exports: [OutboxRepository, OutboxService] })
 export class DeliveryModule {}

@@ -1,13 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
 import { retryWhileUnavailable } from '../common/dependency-errors';
+import { UnitOfWork } from '../database/unit-of-work';
 import { addToWorkContext } from '../observability/context';
 import { MetricsService } from '../observability/metrics.service';
 import { Tracing } from '../observability/tracing';
-import { RunsService } from '../runs/runs.service';
+import { JOBS, type JobPayload } from '../queue/jobs';
+import { OnJob, type JobContext } from '../queue/on-job';
 import { CallbackTransport } from './callback-transport';
-import { SlackReplyTransport } from './slack-reply-transport';
+import { OutboxRepository } from './outbox.repository';
+import { DELIVERY_RUNS, type DeliveryRuns } from './ports';
+import { SlackReplyTransport } from './slack/slack-reply-transport';
 import { MailerService } from './mailer.service';
 import { OutboundMessageEntity } from './outbound-message.entity';
 import { failureKindOf, type ReplyTransports } from './reply-transport';
@@ -29,16 +32,35 @@ export class DeliveryService {
   private readonly transports: ReplyTransports;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: OutboxRepository,
     mailer: MailerService,
     callback: CallbackTransport,
     slack: SlackReplyTransport,
-    private readonly runs: RunsService,
-    private readonly audit: AuditService,
+    @Inject(DELIVERY_RUNS) private readonly runs: DeliveryRuns,
+    private readonly audit: AuditRepository,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
   ) {
     this.transports = { email: mailer, callback, slack };
+  }
+
+  /** The delivery job: after the last retry of a transient failure, the reply is failed. */
+  @OnJob(JOBS.deliverReply)
+  async deliverJob(
+    { outboundId }: JobPayload<typeof JOBS.deliverReply>,
+    { job, lastAttempt }: JobContext,
+  ): Promise<string> {
+    try {
+      return await this.deliver(outboundId);
+    } catch (error) {
+      this.logger.warn(`outbound ${outboundId} attempt ${job.attemptsMade + 1} failed: ${(error as Error).message}`);
+      if (error instanceof RetryableDeliveryError && lastAttempt) {
+        await this.giveUp(outboundId, error.message);
+        return 'failed';
+      }
+      throw error;
+    }
   }
 
   async deliver(outboundId: string): Promise<DeliveryResult> {
@@ -61,9 +83,7 @@ export class DeliveryService {
       this.metrics.deliveries.inc({ channel: claimed.channel, status: 'retry' });
       // The server did not take it, so it is safe to try again.
       await retryWhileUnavailable(() =>
-        this.dataSource
-          .getRepository(OutboundMessageEntity)
-          .update({ id: claimed.id, status: 'sending' }, { status: 'pending', lastError: reason, claimedAt: null }),
+        this.outbox.move(this.uow.autocommit, claimed.id, 'pending', { lastError: reason, claimedAt: null }),
       );
       throw new RetryableDeliveryError(`${claimed.channel} send failed, will retry: ${reason}`);
     }
@@ -73,32 +93,24 @@ export class DeliveryService {
 
   /** After the last retry: the reply is failed with the last transient error. */
   async giveUp(outboundId: string, reason: string): Promise<void> {
-    const row = await this.dataSource.getRepository(OutboundMessageEntity).findOneOrFail({ where: { id: outboundId } });
+    const row = await this.outbox.get(outboundId);
     if (row.status === 'pending') await this.finish(row, 'failed', `gave up after ${row.attempts} attempts: ${reason}`);
   }
 
   private async claim(outboundId: string): Promise<OutboundMessageEntity | 'skipped' | 'uncertain'> {
-    return this.dataSource.transaction(async (manager) => {
-      const row = await manager
-        .getRepository(OutboundMessageEntity)
-        .createQueryBuilder('message')
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .where('message.id = :outboundId', { outboundId })
-        .getOne();
+    return this.uow.run(async (tx) => {
+      const row = await this.outbox.lockUnlessHeld(tx, outboundId);
       if (!row) return 'skipped'; // another sender holds it, or it does not exist
       if (row.status === 'sending') {
-        await manager.update(
-          OutboundMessageEntity,
-          { id: row.id },
-          { status: 'uncertain', lastError: 'sender stopped during the send; not resent' },
-        );
+        await this.outbox.move(tx, row.id, 'uncertain', {
+          lastError: 'sender stopped during the send; not resent',
+        });
         // A holding reply's fate does not decide the run's; its review stays open.
         if (row.kind === 'reply')
-          await this.runs.transition(manager, row.runId, 'failed', {
+          await this.runs.finishRun(tx, row.runId, 'failed', {
             error: 'reply delivery outcome unknown after a crash; not resent',
           });
-        await this.audit.record(manager, {
+        await this.audit.record(tx, {
           actor: 'system',
           action: 'reply.uncertain',
           entityType: 'outbound',
@@ -112,30 +124,27 @@ export class DeliveryService {
       row.status = 'sending';
       row.attempts += 1;
       row.claimedAt = new Date();
-      await manager.update(
-        OutboundMessageEntity,
-        { id: row.id },
-        { status: 'sending', attempts: row.attempts, claimedAt: row.claimedAt },
-      );
+      await this.outbox.move(tx, row.id, 'sending', { attempts: row.attempts, claimedAt: row.claimedAt });
       return row;
     });
   }
 
   private async finish(row: OutboundMessageEntity, status: 'sent' | 'failed', error?: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        OutboundMessageEntity,
-        { id: row.id },
-        status === 'sent' ? { status, sentAt: new Date(), lastError: null } : { status, lastError: error ?? null },
+    await this.uow.run(async (tx) => {
+      await this.outbox.move(
+        tx,
+        row.id,
+        status,
+        status === 'sent' ? { sentAt: new Date(), lastError: null } : { lastError: error ?? null },
       );
       if (row.kind === 'reply')
-        await this.runs.transition(
-          manager,
+        await this.runs.finishRun(
+          tx,
           row.runId,
           status,
-          status === 'failed' ? { error: `reply not delivered: ${error}`, failedStep: 'delivery' } : {},
+          status === 'failed' ? { error: `reply not delivered: ${error}`, failedStep: 'delivery' } : undefined,
         );
-      await this.audit.record(manager, {
+      await this.audit.record(tx, {
         actor: 'system',
         action: status === 'sent' ? 'reply.sent' : 'reply.failed',
         entityType: 'outbound',

@@ -1,11 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-
-/**
- * pending: ready to send · sending: claimed by a sender · sent: accepted by the server ·
- * failed: permanently refused · uncertain: a sender died mid-send, so we cannot know; never retried.
- */
-export type OutboundStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
+import { WorkflowRunEntity } from '../workflow/workflow-run.entity';
+import type { OutboundStatus } from './outbound-status';
 
 /** How a reply leaves: an email reply, or a signed POST back to the webhook source that started the run. */
 export type OutboundChannel = 'email' | 'callback' | 'slack';

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import type { ReplyOutbox, ReplyIntent } from '@handoff/graphs';
-import { AuditService } from '../audit/audit.service';
+import type { ReplyIntent, ReplyOutbox } from '@handoff/graphs';
+import { AuditRepository } from '../audit/audit.repository';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { InboundEventEntity } from '../events/inbound-event.entity';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-import { OutboundMessageEntity, type OutboundKind } from './outbound-message.entity';
+import { UnitOfWork, type Tx } from '../database/unit-of-work';
+import type { NewOutbound } from './outbox.repository';
+import { OutboxRepository } from './outbox.repository';
+import type { OutboundKind } from './outbound-message.entity';
+import { CONVERSATIONS, type Conversation, type Conversations } from './ports';
 import {
   callbackWebhookId,
   slackReplyId,
@@ -17,10 +18,7 @@ import {
   threadingHeaders,
 } from './threading';
 
-type Addressing = Pick<
-  OutboundMessageEntity,
-  'channel' | 'messageId' | 'toAddress' | 'target' | 'inReplyTo' | 'references'
->;
+type Addressing = Pick<NewOutbound, 'channel' | 'messageId' | 'toAddress' | 'target' | 'inReplyTo' | 'references'>;
 
 /**
  * Turns reply intents into outbox rows. One row per run (unique run_id), so a
@@ -29,95 +27,89 @@ type Addressing = Pick<
 @Injectable()
 export class OutboxService implements ReplyOutbox {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: OutboxRepository,
+    @Inject(CONVERSATIONS) private readonly conversations: Conversations,
+    private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async requestReply(intent: ReplyIntent): Promise<void> {
-    await this.dataSource.transaction((manager) => this.requestReplyIn(manager, intent));
+    await this.uow.run((tx) => this.requestReplyIn(tx, intent));
   }
 
   /**
    * Writes the outbox row inside the caller's transaction; returns its id, new or existing,
    * or null when the event's source takes no answer (reply channel "none").
    */
-  requestReplyIn(manager: EntityManager, intent: ReplyIntent): Promise<string | null> {
-    return this.requestIn(manager, intent, 'reply');
+  requestReplyIn(tx: Tx, intent: ReplyIntent): Promise<string | null> {
+    return this.requestIn(tx, intent, 'reply');
   }
 
   /**
    * The deadline's holding reply: its own row (and Message-ID), so the real reply can still follow.
    * Only customers who wrote by email get one; a webhook source is answered once, with the real answer.
    */
-  requestHoldingReplyIn(manager: EntityManager, runId: string, text: string): Promise<string | null> {
-    return this.requestIn(manager, { runId, text, approvedBy: 'system' }, 'holding');
+  requestHoldingReplyIn(tx: Tx, runId: string, text: string): Promise<string | null> {
+    return this.requestIn(tx, { runId, text, approvedBy: 'system' }, 'holding');
   }
 
-  private async requestIn(manager: EntityManager, intent: ReplyIntent, kind: OutboundKind): Promise<string | null> {
-    const run = await manager.findOneOrFail(WorkflowRunEntity, { where: { id: intent.runId } });
-    const event = await manager.findOneOrFail(InboundEventEntity, { where: { id: run.eventId } });
-    const addressing = this.addressing(run, event, kind);
+  /** A replay sends a refused reply again: back to pending, due now. */
+  async reopenRefused(tx: Tx, outboundId: string): Promise<void> {
+    await this.outbox.move(tx, outboundId, 'pending', { nextAttemptAt: new Date(), lastError: null });
+  }
+
+  private async requestIn(tx: Tx, intent: ReplyIntent, kind: OutboundKind): Promise<string | null> {
+    const conversation = await this.conversations.conversationOf(tx, intent.runId);
+    const addressing = this.addressing(conversation, kind);
     if (!addressing) return null;
-    const id = randomUUID();
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboundMessageEntity)
-      .values({
-        id,
-        runId: run.id,
-        kind,
-        ...addressing,
-        subject: replySubject(event.subject),
-        body: intent.text,
-        approvedBy: intent.approvedBy,
-        status: 'pending',
-        nextAttemptAt: new Date(),
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if (inserted.raw.length === 0) {
-      return (await manager.findOneOrFail(OutboundMessageEntity, { where: { runId: run.id, kind } })).id;
-    }
-    await this.audit.record(manager, {
+    const { id, created } = await this.outbox.addOnce(tx, {
+      id: randomUUID(),
+      runId: intent.runId,
+      kind,
+      ...addressing,
+      subject: replySubject(conversation.subject),
+      body: intent.text,
+      approvedBy: intent.approvedBy,
+    });
+    if (!created) return id;
+    await this.audit.record(tx, {
       actor: intent.approvedBy,
       action: kind === 'reply' ? 'reply.requested' : 'reply.holding_requested',
       entityType: 'outbound',
       entityId: id,
-      data: { runId: run.id, channel: addressing.channel },
+      data: { runId: intent.runId, channel: addressing.channel },
     });
     return id;
   }
 
   /** Email replies go to the sender in-thread; webhook events answer on their source's reply channel, never by email. */
-  private addressing(run: WorkflowRunEntity, event: InboundEventEntity, kind: OutboundKind): Addressing | null {
-    const channel = event.replyChannel;
+  private addressing(conversation: Conversation, kind: OutboundKind): Addressing | null {
+    const { runId, replyChannel: channel, webhook } = conversation;
     if (!channel) {
       return {
         channel: 'email',
-        messageId: replyMessageId(kind === 'reply' ? run.id : `${kind}-${run.id}`, mailDomain(this.config.MAIL_FROM)),
-        toAddress: event.fromAddress,
+        messageId: replyMessageId(kind === 'reply' ? runId : `${kind}-${runId}`, mailDomain(this.config.MAIL_FROM)),
+        toAddress: conversation.fromAddress,
         target: null,
-        ...threadingHeaders(event),
+        ...threadingHeaders(conversation),
       };
     }
-    if (kind === 'holding') return null;
+    if (kind === 'holding' || !webhook) return null;
     switch (channel.channel) {
       case 'none':
         return null;
       case 'callback':
         return {
           channel: 'callback',
-          messageId: callbackWebhookId(run.id),
+          messageId: callbackWebhookId(runId),
           toAddress: null,
           target: {
             channel: 'callback',
             url: channel.url,
-            source: event.source.replace(/^webhook:/, ''),
-            eventId: event.id,
-            webhookId: event.idempotencyKey.replace(`key:${event.source}:`, ''), // see InboundService.accept
+            source: webhook.source,
+            eventId: conversation.eventId,
+            webhookId: webhook.webhookId,
           },
           inReplyTo: null,
           references: [],
@@ -125,14 +117,14 @@ export class OutboxService implements ReplyOutbox {
       case 'slack':
         return {
           channel: 'slack',
-          messageId: slackReplyId(run.id),
+          messageId: slackReplyId(runId),
           toAddress: null,
           target: {
             channel: 'slack',
             slackChannel: channel.slackChannel,
             ...(channel.threadTs ? { threadTs: channel.threadTs } : {}),
-            source: event.source.replace(/^webhook:/, ''),
-            eventId: event.id,
+            source: webhook.source,
+            eventId: conversation.eventId,
           },
           inReplyTo: null,
           references: [],

@@ -3,9 +3,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/public.decorator';
 import { APP_CONFIG } from '../config/config.module';
+import { DatabaseHealth } from '../database/database-health';
 import type { AppConfig } from '../config/config.schema';
 import { llmStatus, smtpStatus } from '../observability/reachability';
 import { QUEUES } from '../queue/jobs';
@@ -29,7 +29,7 @@ async function check(probe: () => Promise<unknown>): Promise<'up' | 'down'> {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealth,
     @InjectQueue(QUEUES.workflow) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -44,7 +44,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Postgres and Redis answer, else 503; SMTP and LLM reachability reported, not required' })
   async ready(@Res({ passthrough: true }) response: Response) {
     const [postgres, redis, smtp, llm] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1')),
+      check(() => this.database.ping()),
       check(() => this.queue.getJobCounts('active')),
       smtpStatus(this.config),
       llmStatus(this.config),

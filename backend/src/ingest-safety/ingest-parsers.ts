@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown, PayloadTooLargeException } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { UnparseableEmailError, type ParsedEmail } from '../events/parsed-email';
+import { UnparseableEmailError, type ParsedEmail } from '../ingest/parsed-email';
 import type { ParseTask, RenderedHtml } from './parse-worker';
 import { TaskError, TaskTimeoutError, WorkerFailedError, WorkerPool } from './worker-pool';
 

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { EmailAddress } from '@handoff/contracts';
-import type { ParsedEmail } from '../events/parsed-email';
+import type { ParsedEmail } from '../ingest/parsed-email';
 
 /** PostgreSQL text and jsonb refuse NUL; jsonb also refuses unpaired UTF-16 surrogates (\ud800 alone). */
 const NUL = /\u0000/g;

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { convert } from 'html-to-text';
-import { parseMime } from '../events/mime';
-import type { ParsedEmail } from '../events/parsed-email';
+import { parseMime } from '../ingest/mime';
+import type { ParsedEmail } from '../ingest/parsed-email';
 import { flattenHtml, stripTags } from './bounded-html';
 import type { WorkerReply } from './worker-pool';
 

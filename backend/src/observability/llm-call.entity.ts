@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { WorkflowRunEntity } from '../workflow/workflow-run.entity';
 
 /** One LLM request made by a graph node, for the run timeline. Never the prompt or the answer. */
 @Entity({ name: 'llm_calls' })

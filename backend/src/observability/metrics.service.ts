@@ -2,12 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { QUEUES } from '../queue/jobs';
-import type { RunStatus } from '../runs/workflow-run.entity';
 
-/** How a run ended, as operators count it. */
-export type RunOutcome = 'auto_sent' | 'reviewed_sent' | 'answered' | 'rejected' | 'ignored' | 'failed' | 'timed_out';
+/** Gauges read from tables other modules own; each owner supplies the reading with `supply`. */
+const OWNED_GAUGES = {
+  handoff_dead_letters: 'Failed runs waiting for an operator (listed at GET /api/v1/dead-letters)',
+  handoff_review_queue_depth: 'Reviews waiting for a person',
+  handoff_reviews_overdue: 'Pending reviews past their due time',
+  handoff_review_oldest_pending_age_seconds: 'Age of the oldest pending review (0 when none)',
+} as const;
+export type OwnedGauge = keyof typeof OWNED_GAUGES;
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
@@ -16,8 +20,8 @@ const FAST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 3
 /** Seconds buckets from 1 min to 3 days: people deciding reviews. */
 const HUMAN_BUCKETS = [60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 3 * 24 * 3600];
 
-/** The three review gauges are collected together on a scrape: let them share one query. */
-function shareInFlight<T>(load: () => Promise<T>): () => Promise<T> {
+/** Gauges collected together on a scrape share one load: the first starts it, the others wait for it. */
+export function shareInFlight<T>(load: () => Promise<T>): () => Promise<T> {
   let inFlight: Promise<T> | undefined;
   return () => (inFlight ??= load().finally(() => (inFlight = undefined)));
 }
@@ -25,8 +29,9 @@ function shareInFlight<T>(load: () => Promise<T>): () => Promise<T> {
 /**
  * Every metric the service exports, in base units, labels kept to small fixed
  * sets (never a run, event or message id). Counters and histograms count what
- * this process did; queue and review gauges are read from Redis and Postgres
- * on each scrape, so any process (API or worker) reports the same truth.
+ * this process did; gauges are read from Redis and Postgres on each scrape, so
+ * any process (API or worker) reports the same truth. Gauges over tables another
+ * module owns are declared here and read through what that module supplies.
  */
 @Injectable()
 export class MetricsService {
@@ -119,8 +124,9 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly readers = new Map<OwnedGauge, () => Promise<number>>();
+
   constructor(
-    dataSource: DataSource,
     @InjectQueue(QUEUES.workflow) workflow: Queue,
     @InjectQueue(QUEUES.delivery) delivery: Queue,
     @InjectQueue(QUEUES.slack) slack: Queue,
@@ -138,54 +144,22 @@ export class MetricsService {
         }
       },
     });
-    new Gauge({
-      name: 'handoff_dead_letters',
-      help: 'Failed runs waiting for an operator (listed at GET /api/v1/dead-letters)',
-      registers: [this.registry],
-      async collect() {
-        const [row] = await dataSource.query<{ count: string }[]>(
-          `SELECT count(*) FROM workflow_runs WHERE status = 'failed'`,
-        );
-        this.set(Number(row?.count ?? 0));
-      },
-    });
-    const reviewStats = shareInFlight(() =>
-      dataSource.query<{ pending: string; overdue: string; oldest_age: number | null }[]>(
-        `SELECT count(*) AS pending,
-                count(*) FILTER (WHERE due_at < now()) AS overdue,
-                extract(epoch FROM now() - min(created_at))::float8 AS oldest_age
-           FROM review_tasks WHERE status = 'pending'`,
-      ),
-    );
-    new Gauge({
-      name: 'handoff_review_queue_depth',
-      help: 'Reviews waiting for a person',
-      registers: [this.registry],
-      async collect() {
-        this.set(Number((await reviewStats())[0]?.pending ?? 0));
-      },
-    });
-    new Gauge({
-      name: 'handoff_reviews_overdue',
-      help: 'Pending reviews past their due time',
-      registers: [this.registry],
-      async collect() {
-        this.set(Number((await reviewStats())[0]?.overdue ?? 0));
-      },
-    });
-    new Gauge({
-      name: 'handoff_review_oldest_pending_age_seconds',
-      help: 'Age of the oldest pending review (0 when none)',
-      registers: [this.registry],
-      async collect() {
-        this.set((await reviewStats())[0]?.oldest_age ?? 0);
-      },
-    });
+    const readers = this.readers;
+    for (const [name, help] of Object.entries(OWNED_GAUGES) as [OwnedGauge, string][]) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const read = readers.get(name);
+          if (read) this.set(await read());
+        },
+      });
+    }
   }
 
-  /** The outcome a final run status counts as: a sent reply was either auto-sent or approved by a person. */
-  static outcomeOf(status: RunStatus, approvedBy?: string | null): RunOutcome {
-    if (status === 'sent') return approvedBy === 'auto' ? 'auto_sent' : 'reviewed_sent';
-    return status as RunOutcome;
+  /** The owner of a gauge's table says how to read it. */
+  supply(gauge: OwnedGauge, read: () => Promise<number>): void {
+    this.readers.set(gauge, read);
   }
 }

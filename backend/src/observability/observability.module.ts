@@ -4,12 +4,12 @@ import { JobTelemetry } from './job-telemetry.service';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { RequestContextMiddleware } from './request-context.middleware';
-import { RunTimelineController, RunTimelineService } from './run-timeline';
+import { LlmCallRepository } from './llm-call.repository';
 import { StepObserver } from './step-observer.service';
 import { Tracing } from './tracing';
 import { WorkerMetricsServer } from './worker-metrics-server';
 
-/** Metrics, tracing, request context and the run timeline; global so any service can count and trace. */
+/** Metrics, tracing, request context and the LLM call log; global so any service can count and trace. */
 @Global()
 @Module({})
 export class ObservabilityModule implements NestModule {
@@ -17,16 +17,16 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       imports: [QueueModule],
-      controllers: [MetricsController, RunTimelineController],
+      controllers: [MetricsController],
       providers: [
         { provide: Tracing, useValue: tracing },
         MetricsService,
         JobTelemetry,
-        RunTimelineService,
+        LlmCallRepository,
         StepObserver,
         WorkerMetricsServer,
       ],
-      exports: [Tracing, MetricsService, JobTelemetry, StepObserver],
+      exports: [Tracing, MetricsService, JobTelemetry, StepObserver, LlmCallRepository],
     };
   }
 

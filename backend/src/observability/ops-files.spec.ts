@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { parse } from 'yaml';
 import { MetricsService } from './metrics.service';
 
@@ -14,7 +13,7 @@ const BUILT_IN = new Set(['up']);
 /** Every series name the service can expose, with the suffixes histograms add. */
 function exportedNames(): Set<string> {
   const queue = (name: string) => ({ name }) as Queue;
-  const metrics = new MetricsService({} as DataSource, queue('workflow'), queue('delivery'), queue('slack'));
+  const metrics = new MetricsService(queue('workflow'), queue('delivery'), queue('slack'));
   return new Set(
     metrics.registry
       .getMetricsAsArray()
@@ -82,7 +81,6 @@ describe('dashboards and alerts reference only metrics the service exports', () 
 
   test('labels never carry ids', () => {
     const metrics = new MetricsService(
-      {} as DataSource,
       { name: 'workflow' } as Queue,
       { name: 'delivery' } as Queue,
       { name: 'slack' } as Queue,

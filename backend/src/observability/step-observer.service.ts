@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { DataSource } from 'typeorm';
-import { LlmCallEntity } from './llm-call.entity';
+import { LlmCallRepository } from './llm-call.repository';
 import { LlmCallRecorder, type LlmCall } from './llm-call-recorder';
 import { MetricsService } from './metrics.service';
 import { Tracing } from './tracing';
@@ -13,7 +12,7 @@ import { Tracing } from './tracing';
 @Injectable()
 export class StepObserver {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly llmCalls: LlmCallRepository,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
   ) {}
@@ -68,6 +67,6 @@ export class StepObserver {
       if (call.error) span.setStatus({ code: SpanStatusCode.ERROR, message: call.error });
       span.end(new Date(call.startedAt.getTime() + call.latencyMs));
     }
-    await this.dataSource.getRepository(LlmCallEntity).insert(calls.map((call) => ({ runId, ...call })));
+    await this.llmCalls.add(runId, calls);
   }
 }

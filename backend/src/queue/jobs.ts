@@ -83,13 +83,6 @@ export type JobDefinition = (typeof JOBS)[keyof typeof JOBS];
 export type JobName = JobDefinition['name'];
 export type JobPayload<J extends JobDefinition> = z.output<J['schema']>;
 
-/** Finds a job's definition by name; fails loudly for names nobody registered. */
-export function jobByName(name: string): JobDefinition {
-  const job = Object.values(JOBS).find((candidate) => candidate.name === name);
-  if (!job) throw new Error(`unknown job "${name}"`);
-  return job;
-}
-
 /** Whether this is the job's final attempt, after which the queue gives up on it. */
 export function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

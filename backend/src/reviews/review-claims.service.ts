@@ -1,15 +1,14 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
 import type { Principal } from '../auth/principal';
+import { ReviewersService } from '../auth/reviewers.service';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/domain-errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { CLAIM_JOIN, CLAIM_SELECT, claimOf, type ClaimRow } from './claim-row';
+import { UnitOfWork, type Tx } from '../database/unit-of-work';
+import { claimOf } from './claim-row';
 import { ReviewStreamService } from './review-stream.service';
-
-interface TaskClaimRow extends ClaimRow {
-  status: string;
-}
+import { ReviewRepository, type TaskClaimRow } from './review.repository';
 
 /**
  * Claims keep two reviewers off the same item. A claim lasts REVIEW_CLAIM_MINUTES
@@ -19,54 +18,51 @@ interface TaskClaimRow extends ClaimRow {
 @Injectable()
 export class ReviewClaimsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
+    private readonly reviews: ReviewRepository,
+    private readonly reviewers: ReviewersService,
     private readonly stream: ReviewStreamService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async claim(reviewId: string, principal: Principal) {
     this.requireReviewer(principal);
-    return this.change(reviewId, principal, 'claimed', async (manager, task) => {
+    return this.change(reviewId, principal, 'claimed', async (tx, task) => {
       const claim = claimOf(task);
       if (claim && claim.reviewerId !== principal.id) {
-        throw new ConflictException({ message: `${claim.reviewerName} is working on this review`, claim });
+        throw new ConflictError(`${claim.reviewerName} is working on this review`, { claim });
       }
-      await this.hold(manager, reviewId, principal.id);
+      await this.hold(tx, reviewId, principal.id);
     });
   }
 
   /** Gives up a claim; admins may release anyone's. */
   async release(reviewId: string, principal: Principal) {
-    return this.change(reviewId, principal, 'released', async (manager, task) => {
+    return this.change(reviewId, principal, 'released', async (tx, task) => {
       const claim = claimOf(task);
       if (claim && claim.reviewerId !== principal.id && principal.role !== 'admin') {
-        throw new ConflictException({ message: `${claim.reviewerName} holds this review`, claim });
+        throw new ConflictError(`${claim.reviewerName} holds this review`, { claim });
       }
-      await manager.query(`UPDATE review_tasks SET claimed_by = NULL, claimed_until = NULL WHERE id = $1`, [reviewId]);
+      await this.reviews.releaseClaim(tx, reviewId);
     });
   }
 
   /** Admin: hands the review to another reviewer, whoever held it. */
   async assign(reviewId: string, reviewerId: string, principal: Principal) {
-    return this.change(reviewId, principal, 'assigned', async (manager) => {
-      const [reviewer] = await manager.query(`SELECT 1 FROM reviewers WHERE id = $1 AND disabled_at IS NULL`, [
-        reviewerId,
-      ]);
-      if (!reviewer) throw new NotFoundException(`no enabled reviewer ${reviewerId}`);
-      await this.hold(manager, reviewId, reviewerId);
+    return this.change(reviewId, principal, 'assigned', async (tx) => {
+      if (!(await this.reviewers.isEnabled(reviewerId, tx)))
+        throw new NotFoundError(`no enabled reviewer ${reviewerId}`);
+      await this.hold(tx, reviewId, reviewerId);
     });
   }
 
   private requireReviewer(principal: Principal): void {
-    if (principal.kind !== 'session') throw new ForbiddenException('claims belong to reviewer accounts; sign in');
+    if (principal.kind !== 'session') throw new ForbiddenError('claims belong to reviewer accounts; sign in');
   }
 
-  private async hold(manager: EntityManager, reviewId: string, reviewerId: string): Promise<void> {
-    await manager.query(
-      `UPDATE review_tasks SET claimed_by = $2, claimed_until = now() + make_interval(mins => $3) WHERE id = $1`,
-      [reviewId, reviewerId, this.config.REVIEW_CLAIM_MINUTES],
-    );
+  private async hold(tx: Tx, reviewId: string, reviewerId: string): Promise<void> {
+    await this.reviews.holdClaim(tx, reviewId, reviewerId, this.config.REVIEW_CLAIM_MINUTES);
   }
 
   /** Locks the pending task, applies `apply`, records and announces it, and returns the claim now in force. */
@@ -74,29 +70,22 @@ export class ReviewClaimsService {
     reviewId: string,
     principal: Principal,
     what: 'claimed' | 'released' | 'assigned',
-    apply: (manager: EntityManager, task: TaskClaimRow) => Promise<void>,
+    apply: (tx: Tx, task: TaskClaimRow) => Promise<void>,
   ) {
-    return this.dataSource.transaction(async (manager) => {
-      const read = async () =>
-        (
-          (await manager.query(
-            `SELECT t.status, ${CLAIM_SELECT} FROM review_tasks t ${CLAIM_JOIN} WHERE t.id = $1 FOR UPDATE OF t`,
-            [reviewId],
-          )) as TaskClaimRow[]
-        )[0];
-      const task = await read();
-      if (!task) throw new NotFoundException(`review ${reviewId} not found`);
-      if (task.status !== 'pending') throw new ConflictException('this review is not waiting for a decision');
-      await apply(manager, task);
-      const claim = claimOf((await read())!);
-      await this.audit.record(manager, {
+    return this.uow.run(async (tx) => {
+      const task = await this.reviews.claimRow(tx, reviewId, true);
+      if (!task) throw new NotFoundError(`review ${reviewId} not found`);
+      if (task.status !== 'pending') throw new ConflictError('this review is not waiting for a decision');
+      await apply(tx, task);
+      const claim = claimOf((await this.reviews.claimRow(tx, reviewId, true))!);
+      await this.audit.record(tx, {
         actor: principal.email,
         action: `review.${what}`,
         entityType: 'review',
         entityId: reviewId,
         data: claim ? { reviewerId: claim.reviewerId, until: claim.until } : {},
       });
-      await this.stream.publish(manager, what === 'released' ? 'review.released' : 'review.claimed', reviewId);
+      await this.stream.publish(tx, what === 'released' ? 'review.released' : 'review.claimed', reviewId);
       return { claim };
     });
   }

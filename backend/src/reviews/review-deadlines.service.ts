@@ -1,25 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { DeadlineAction } from '@handoff/contracts';
-import { AuditService } from '../audit/audit.service';
+import { AuditRepository } from '../audit/audit.repository';
 import { CLOCK, type Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { UnitOfWork, type Tx } from '../database/unit-of-work';
 import { OutboxService } from '../delivery/outbox.service';
 import { MetricsService } from '../observability/metrics.service';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs';
-import { RunsService } from '../runs/runs.service';
+import { REVIEW_RUNS, type ReviewRuns } from './ports';
 import { ReviewStreamService } from './review-stream.service';
+import { ReviewRepository, type DueTask } from './review.repository';
 
 const BATCH = 100;
-
-interface DueTask {
-  id: string;
-  run_id: string;
-  deadline_action: DeadlineAction;
-}
 
 export interface DeadlineSweep {
   reminded: number;
@@ -43,11 +37,12 @@ export class ReviewDeadlinesService implements OnApplicationBootstrap, OnApplica
   );
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly runs: RunsService,
+    private readonly uow: UnitOfWork,
+    private readonly reviews: ReviewRepository,
+    @Inject(REVIEW_RUNS) private readonly runs: ReviewRuns,
     private readonly outbox: OutboxService,
     private readonly jobs: JobQueueService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditRepository,
     private readonly stream: ReviewStreamService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -75,23 +70,18 @@ export class ReviewDeadlinesService implements OnApplicationBootstrap, OnApplica
 
   private async remindBatch(): Promise<number> {
     const now = this.clock.now();
-    const reminded = await this.dataSource.transaction(async (manager) => {
-      const due: DueTask[] = await manager.query(
-        `SELECT id, run_id, deadline_action FROM review_tasks
-          WHERE status = 'pending' AND reminded_at IS NULL AND remind_at <= $1
-          ORDER BY remind_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
+    const reminded = await this.uow.run(async (tx) => {
+      const due = await this.reviews.dueReminders(tx, now, BATCH);
       for (const task of due) {
-        await manager.query(`UPDATE review_tasks SET reminded_at = $2 WHERE id = $1`, [task.id, now]);
-        await this.audit.record(manager, {
+        await this.reviews.markReminded(tx, task.id, now);
+        await this.audit.record(tx, {
           actor: 'system',
           action: 'review.reminder',
           entityType: 'review',
           entityId: task.id,
           data: { runId: task.run_id },
         });
-        await this.stream.publish(manager, 'review.reminder', task.id, { at: now });
+        await this.stream.publish(tx, 'review.reminder', task.id, { at: now });
       }
       return due.length;
     });
@@ -102,24 +92,19 @@ export class ReviewDeadlinesService implements OnApplicationBootstrap, OnApplica
   private async deadlineBatch(): Promise<number> {
     const now = this.clock.now();
     const holdingReplies: string[] = [];
-    const taken = await this.dataSource.transaction(async (manager) => {
-      const due: DueTask[] = await manager.query(
-        `SELECT id, run_id, deadline_action FROM review_tasks
-          WHERE status = 'pending' AND deadline_action_taken_at IS NULL AND due_at <= $1
-          ORDER BY due_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
+    const taken = await this.uow.run(async (tx) => {
+      const due = await this.reviews.dueDeadlines(tx, now, BATCH);
       for (const task of due) {
-        const outboundId = await this.takeAction(manager, task, now);
+        const outboundId = await this.takeAction(tx, task, now);
         if (outboundId) holdingReplies.push(outboundId);
-        await this.audit.record(manager, {
+        await this.audit.record(tx, {
           actor: 'system',
           action: `review.deadline.${task.deadline_action}`,
           entityType: 'review',
           entityId: task.id,
           data: { runId: task.run_id, ...(outboundId ? { outboundId } : {}) },
         });
-        await this.stream.publish(manager, 'review.overdue', task.id, {
+        await this.stream.publish(tx, 'review.overdue', task.id, {
           at: now,
           deadlineAction: task.deadline_action,
         });
@@ -133,30 +118,18 @@ export class ReviewDeadlinesService implements OnApplicationBootstrap, OnApplica
   }
 
   /** Applies the action to a locked, pending review; returns the holding reply's outbox id, if any. */
-  private async takeAction(manager: EntityManager, task: DueTask, now: Date): Promise<string | null> {
+  private async takeAction(tx: Tx, task: DueTask, now: Date): Promise<string | null> {
     switch (task.deadline_action) {
       case 'escalate':
-        await manager.query(
-          `UPDATE review_tasks SET deadline_action_taken_at = $2, escalated_at = $2, version = version + 1 WHERE id = $1`,
-          [task.id, now],
-        );
+        await this.reviews.markDeadlineTaken(tx, task.id, now, true);
         return null;
-      case 'holding_reply': {
-        await manager.query(
-          `UPDATE review_tasks SET deadline_action_taken_at = $2, version = version + 1 WHERE id = $1`,
-          [task.id, now],
-        );
-        return this.outbox.requestHoldingReplyIn(manager, task.run_id, this.config.REVIEW_HOLDING_REPLY);
-      }
+      case 'holding_reply':
+        await this.reviews.markDeadlineTaken(tx, task.id, now, false);
+        return this.outbox.requestHoldingReplyIn(tx, task.run_id, this.config.REVIEW_HOLDING_REPLY);
       case 'close':
         // A decision arriving later finds the review no longer pending and gets 409, as after any decision.
-        await manager.query(
-          `UPDATE review_tasks SET status = 'timed_out', deadline_action_taken_at = $2, decided_at = $2,
-                  claimed_by = NULL, claimed_until = NULL, version = version + 1
-            WHERE id = $1`,
-          [task.id, now],
-        );
-        await this.runs.transition(manager, task.run_id, 'timed_out');
+        await this.reviews.closeTimedOut(tx, task.id, now);
+        await this.runs.closeByDeadline(tx, task.run_id);
         return null;
     }
   }

@@ -1,15 +1,15 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DecisionRecord, ReviewDetail } from '@handoff/contracts';
-import { AuditLogEntity } from '../audit/audit-log.entity';
+import { AuditRepository } from '../audit/audit.repository';
 import { CURSOR_PART, decodeCursor, encodeCursor } from '../common/cursor';
-import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
-import { InboundEventEntity } from '../events/inbound-event.entity';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { NotFoundError } from '../common/domain-errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { OutboxRepository } from '../delivery/outbox.repository';
+import { claimOf } from './claim-row';
 import { sanitizeEmailHtml } from './email-html';
-import { CLAIM_JOIN, CLAIM_SELECT, claimOf, type ClaimRow } from './claim-row';
-import { ReviewDecisionEntity } from './review-decision.entity';
-import { ReviewTaskEntity } from './review-task.entity';
+import { REVIEW_MESSAGES, type ReviewMessages } from './ports';
+import type { ReviewDecisionEntity } from './review-decision.entity';
+import { ReviewRepository } from './review.repository';
 
 type HistoryCursor = [decidedAt: string, id: string];
 const isHistoryCursor = (value: unknown[]): value is HistoryCursor =>
@@ -24,35 +24,25 @@ const toDecisionRecord = ({ task: _task, taskId: _taskId, ...decision }: ReviewD
   decidedAt: decision.decidedAt.toISOString(),
 });
 
-interface HistoryRow extends Omit<DecisionRecord, 'decidedAt'> {
-  decidedAt: Date;
-  sortKey: string;
-  reviewId: string;
-  runId: string;
-  subject: string;
-  from: string;
-  category: string;
-  replyStatus: string | null;
-  replySentAt: Date | null;
-  replyBody: string | null;
-}
-
 /** What reviewers read: one review in full, its audit trail, and the history of decisions. */
 @Injectable()
 export class ReviewRecordsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly reviews: ReviewRepository,
+    private readonly outbox: OutboxRepository,
+    @Inject(REVIEW_MESSAGES) private readonly messages: ReviewMessages,
+    private readonly audits: AuditRepository,
+  ) {}
 
   async get(reviewId: string): Promise<ReviewDetail> {
-    const task = await this.dataSource.getRepository(ReviewTaskEntity).findOne({ where: { id: reviewId } });
-    if (!task) throw new NotFoundException(`review ${reviewId} not found`);
-    const run = await this.dataSource.getRepository(WorkflowRunEntity).findOneOrFail({ where: { id: task.runId } });
-    const [event, decisions, reply, [claimRow]] = await Promise.all([
-      this.dataSource.getRepository(InboundEventEntity).findOneOrFail({ where: { id: run.eventId } }),
-      this.dataSource.getRepository(ReviewDecisionEntity).find({ where: { taskId: task.id }, order: { round: 'ASC' } }),
-      this.dataSource.getRepository(OutboundMessageEntity).findOne({ where: { runId: run.id, kind: 'reply' } }),
-      this.dataSource.query(`SELECT ${CLAIM_SELECT} FROM review_tasks t ${CLAIM_JOIN} WHERE t.id = $1`, [
-        reviewId,
-      ]) as Promise<ClaimRow[]>,
+    const task = await this.reviews.find(reviewId);
+    if (!task) throw new NotFoundError(`review ${reviewId} not found`);
+    const [message, decisions, reply, claimRow] = await Promise.all([
+      this.messages.messageOfRun(task.runId),
+      this.reviews.decisionsOf(task.id),
+      this.outbox.replyOf(task.runId),
+      this.reviews.claimRow(this.uow.autocommit, reviewId, false),
     ]);
     return {
       id: task.id,
@@ -64,17 +54,8 @@ export class ReviewRecordsService {
       claim: claimRow ? claimOf(claimRow) : null,
       request: task.request,
       message: {
-        from: { address: event.fromAddress, name: event.fromName },
-        to: event.to,
-        cc: event.cc,
-        subject: event.subject,
-        text: event.textBody,
-        untrustedHtml: event.htmlBody,
-        sanitizedHtml: event.htmlBody === null ? null : sanitizeEmailHtml(event.htmlBody),
-        messageId: event.messageId,
-        receivedAt: event.receivedAt.toISOString(),
-        attachments: event.attachments,
-        thread: await this.thread(event),
+        ...message,
+        sanitizedHtml: message.untrustedHtml === null ? null : sanitizeEmailHtml(message.untrustedHtml),
       },
       decisions: decisions.map(toDecisionRecord),
       reply: reply
@@ -88,70 +69,22 @@ export class ReviewRecordsService {
     };
   }
 
-  /** Earlier messages of the conversation we hold: the ones this email's References name, oldest first. */
-  private async thread(event: InboundEventEntity): Promise<ReviewDetail['message']['thread']> {
-    const ids = [...new Set([...event.references, ...(event.inReplyTo ? [event.inReplyTo] : [])])];
-    if (ids.length === 0) return [];
-    const [inbound, outbound] = await Promise.all([
-      this.dataSource.getRepository(InboundEventEntity).find({ where: { messageId: In(ids) } }),
-      this.dataSource.getRepository(OutboundMessageEntity).find({ where: { messageId: In(ids), status: 'sent' } }),
-    ]);
-    return [
-      ...inbound
-        .filter((earlier) => earlier.id !== event.id)
-        .map((earlier) => ({
-          direction: 'inbound' as const,
-          from: earlier.fromAddress,
-          at: earlier.receivedAt.toISOString(),
-          text: earlier.textBody,
-        })),
-      ...outbound.map((sent) => ({
-        direction: 'outbound' as const,
-        from: sent.approvedBy,
-        at: (sent.sentAt ?? sent.createdAt).toISOString(),
-        text: sent.body,
-      })),
-    ].sort((a, b) => a.at.localeCompare(b.at));
-  }
-
   /** The review's trail with its event's, run's and reply's entries, oldest first. */
   async audit(reviewId: string) {
-    const [ids] = (await this.dataSource.query(
-      `SELECT t.id AS review, r.id AS run, r.event_id AS event, o.id AS outbound
-       FROM review_tasks t JOIN workflow_runs r ON r.id = t.run_id LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
-       WHERE t.id = $1`,
-      [reviewId],
-    )) as { review: string; run: string; event: string; outbound: string | null }[];
-    if (!ids) throw new NotFoundException(`review ${reviewId} not found`);
-    const entries: AuditLogEntity[] = await this.dataSource.query(
-      `SELECT at, actor, action, entity_type AS "entityType", data FROM audit_log
-       WHERE (entity_type, entity_id) IN (('review', $1::uuid), ('run', $2::uuid), ('event', $3::uuid), ('outbound', $4::uuid))
-       ORDER BY at, id`,
-      [ids.review, ids.run, ids.event, ids.outbound],
-    );
+    const ids = await this.reviews.trailIds(reviewId);
+    if (!ids) throw new NotFoundError(`review ${reviewId} not found`);
+    const entries = await this.audits.trailOf([
+      ['review', ids.review],
+      ['run', ids.run],
+      ['event', ids.event],
+      ['outbound', ids.outbound],
+    ]);
     return { items: entries.map((entry) => ({ ...entry, at: entry.at.toISOString() })) };
   }
 
   /** Decisions, newest first, with the review they belong to and the reply that went out. */
   async history(limit: number, cursor?: string) {
-    const params: unknown[] = [limit + 1];
-    let after = '';
-    if (cursor) {
-      const [decidedAt, id] = decodeCursor(cursor, isHistoryCursor);
-      params.push(decidedAt, id);
-      after = 'WHERE (d.decided_at, d.id) < ($2::timestamptz, $3::uuid)';
-    }
-    // The sort key goes into the cursor as text: Postgres keeps microseconds that a JS Date would lose.
-    const rows: HistoryRow[] = await this.dataSource.query(
-      `SELECT d.id, d.round, d.actor, d.surface, d.action, d.draft_text AS "draftText", d.final_text AS "finalText",
-              d.diff, d.reason, d.feedback, d.decided_at AS "decidedAt", d.decided_at::text AS "sortKey",
-              t.id AS "reviewId", t.run_id AS "runId", t.subject, t.from_address AS "from", t.category,
-              o.status AS "replyStatus", o.sent_at AS "replySentAt", o.body AS "replyBody"
-       FROM review_decisions d JOIN review_tasks t ON t.id = d.task_id
-       LEFT JOIN outbound_messages o ON o.run_id = t.run_id AND o.kind = 'reply'
-       ${after} ORDER BY d.decided_at DESC, d.id DESC LIMIT $1`,
-      params,
-    );
+    const rows = await this.reviews.history(limit + 1, cursor ? decodeCursor(cursor, isHistoryCursor) : undefined);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -180,6 +113,7 @@ export class ReviewRecordsService {
             ? { status: replyStatus, sentAt: replySentAt?.toISOString() ?? null, body: replyBody ?? '' }
             : null,
       })),
+      // The sort key goes into the cursor as text: Postgres keeps microseconds that a JS Date would lose.
       nextCursor: rows.length > limit && last ? encodeCursor([last.sortKey, last.id]) : null,
     };
   }

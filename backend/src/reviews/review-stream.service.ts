@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ReviewStreamEventSchema, type ReviewStreamEvent } from '@handoff/contracts';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { PgListener } from '../common/pg-listener';
+import { NotificationListener, notify } from '../database/notifications';
+import type { Tx } from '../database/unit-of-work';
 
 const CHANNEL = 'handoff_reviews';
 
@@ -21,21 +21,26 @@ export interface StreamListener {
  */
 @Injectable()
 export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger('ReviewStream');
   private readonly listeners = new Set<StreamListener>();
-  private pgListener?: PgListener;
+  private readonly listener: NotificationListener;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
+    this.listener = new NotificationListener(config.DATABASE_URL, CHANNEL, (payload) => {
+      const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload ?? 'null'));
+      if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
+    });
+  }
 
   async publish(
-    manager: EntityManager,
+    tx: Tx,
     type: ReviewStreamEvent['type'],
     reviewId: string,
     details: Pick<ReviewStreamEvent, 'deadlineAction'> & { at?: Date } = {},
   ): Promise<void> {
     const { at = new Date(), ...rest } = details;
     const event: ReviewStreamEvent = { type, reviewId, at: at.toISOString(), ...rest };
-    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]);
+    await notify(tx, CHANNEL, JSON.stringify(event));
   }
 
   /** Calls `listener` for every event until the returned function is called. */
@@ -45,23 +50,12 @@ export class ReviewStreamService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.APP_ROLE === 'worker') return;
-    // Events published while disconnected are lost; the UI refetches the queue when its stream reconnects.
-    this.pgListener = new PgListener(
-      this.config.DATABASE_URL,
-      [CHANNEL],
-      (_channel, payload) => {
-        const parsed = ReviewStreamEventSchema.safeParse(JSON.parse(payload || 'null'));
-        if (parsed.success) for (const listener of this.listeners) listener.event(parsed.data);
-      },
-      this.logger,
-    );
-    await this.pgListener.start();
+    if (this.config.APP_ROLE !== 'worker') await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     for (const listener of this.listeners) listener.close();
     this.listeners.clear();
-    await this.pgListener?.stop();
+    await this.listener.stop();
   }
 }

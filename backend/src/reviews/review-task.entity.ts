@@ -11,13 +11,8 @@ import {
 } from 'typeorm';
 import type { DeadlineAction, ReviewRequest } from '@handoff/contracts';
 import { ReviewerEntity } from '../auth/reviewer.entity';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
-
-/**
- * pending: waiting for a person · redrafting: a redraft was asked for · decided: final decision made ·
- * timed_out: closed by its deadline's `close` action (final, nothing sent).
- */
-export type ReviewTaskStatus = 'pending' | 'redrafting' | 'decided' | 'timed_out';
+import { WorkflowRunEntity } from '../workflow/workflow-run.entity';
+import type { ReviewTaskStatus } from './review-status';
 
 /**
  * The human half of a run: one per run, reused across redraft rounds. Sender,

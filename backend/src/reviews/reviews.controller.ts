@@ -8,7 +8,7 @@ import { SessionWatchService } from '../auth/session-watch.service';
 import { parseOrBadRequest } from '../common/validation';
 import { openEventStream } from '../common/sse';
 import { ReviewClaimsService } from './review-claims.service';
-import { ReviewQueueService } from './review-queue.service';
+import { ReviewQueueRepository } from './review-queue.repository';
 import { ReviewRecordsService } from './review-records.service';
 import { ReviewStreamService } from './review-stream.service';
 import { ReviewsService } from './reviews.service';
@@ -21,7 +21,7 @@ const ReviewId = () => new ParseUUIDPipe({ version: '4' });
 export class ReviewsController {
   constructor(
     private readonly reviews: ReviewsService,
-    private readonly queue: ReviewQueueService,
+    private readonly queue: ReviewQueueRepository,
     private readonly records: ReviewRecordsService,
     private readonly claims: ReviewClaimsService,
     private readonly stream: ReviewStreamService,

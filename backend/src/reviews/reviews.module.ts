@@ -1,27 +1,29 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { QueueModule } from '../queue/queue.module';
-import { RunsModule } from '../runs/runs.module';
 import { HistoryController } from './history.controller';
 import { ReviewClaimsService } from './review-claims.service';
 import { ReviewDeadlinesService } from './review-deadlines.service';
-import { ReviewQueueService } from './review-queue.service';
+import { ReviewQueueRepository } from './review-queue.repository';
 import { ReviewRecordsService } from './review-records.service';
 import { ReviewStreamService } from './review-stream.service';
+import { ReviewRepository } from './review.repository';
 import { ReviewsController } from './reviews.controller';
 import { ReviewsService } from './reviews.service';
 
+/** Reviews on every surface: the queue, claims, decisions, deadlines and the live stream (Slack in slack/). */
 @Module({
-  imports: [RunsModule, DeliveryModule, QueueModule],
+  imports: [DeliveryModule, QueueModule],
   controllers: [ReviewsController, HistoryController],
   providers: [
+    ReviewRepository,
+    ReviewQueueRepository,
     ReviewsService,
-    ReviewQueueService,
     ReviewRecordsService,
     ReviewClaimsService,
     ReviewStreamService,
     ReviewDeadlinesService,
   ],
-  exports: [ReviewsService, ReviewDeadlinesService, ReviewStreamService],
+  exports: [ReviewsService, ReviewDeadlinesService, ReviewStreamService, ReviewRepository],
 })
 export class ReviewsModule {}

@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createTwoFilesPatch } from 'diff';
-import { DataSource } from 'typeorm';
+import { ApprovalRefusedError, approvedReply } from '@handoff/graphs';
 import type { DecisionInput, DecisionSurface, ReviewRequest } from '@handoff/contracts';
-import { REVIEWER_NOTE_MARKER } from '@handoff/graphs';
-import { AuditService } from '../audit/audit.service';
+import type { ResumeDecision } from '@handoff/graphs';
+import { AuditRepository } from '../audit/audit.repository';
 import { CLOCK, type Clock } from '../common/clock';
+import { ConflictError, NotFoundError, UnprocessableError } from '../common/domain-errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
+import { UnitOfWork, type Tx } from '../database/unit-of-work';
 import { OutboxService } from '../delivery/outbox.service';
 import { addToWorkContext } from '../observability/context';
-import { MetricsService } from '../observability/metrics.service';
+import { MetricsService, shareInFlight } from '../observability/metrics.service';
 import { Tracing } from '../observability/tracing';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS } from '../queue/jobs';
-import { RunsService } from '../runs/runs.service';
-import { WorkflowRunEntity } from '../runs/workflow-run.entity';
+import { REVIEW_RUNS, type ReviewRuns } from './ports';
 import { reviewDeadline } from './review-deadline';
-import { ReviewDecisionEntity } from './review-decision.entity';
 import { ReviewStreamService } from './review-stream.service';
-import { ReviewTaskEntity } from './review-task.entity';
+import { ReviewRepository } from './review.repository';
 
 export interface DecisionOutcome {
   decisionId: string;
@@ -30,14 +30,22 @@ export interface DecisionOutcome {
   decidedAt: Date;
 }
 
+/** Who the review's message is from and where it came in, copied onto the task for the queue. */
+export interface ReviewOrigin {
+  fromAddress: string;
+  subject: string;
+  channel: string;
+}
+
 @Injectable()
-export class ReviewsService {
+export class ReviewsService implements OnModuleInit {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly runs: RunsService,
+    private readonly uow: UnitOfWork,
+    private readonly reviews: ReviewRepository,
+    @Inject(REVIEW_RUNS) private readonly runs: ReviewRuns,
     private readonly outbox: OutboxService,
     private readonly jobs: JobQueueService,
-    private readonly audit: AuditService,
+    private readonly audit: AuditRepository,
     private readonly stream: ReviewStreamService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -45,53 +53,39 @@ export class ReviewsService {
     private readonly tracing: Tracing,
   ) {}
 
+  onModuleInit(): void {
+    // The three review gauges are collected together on a scrape: they share one query.
+    const stats = shareInFlight(() => this.reviews.pendingStats());
+    this.metrics.supply('handoff_review_queue_depth', async () => (await stats()).pending);
+    this.metrics.supply('handoff_reviews_overdue', async () => (await stats()).overdue);
+    this.metrics.supply('handoff_review_oldest_pending_age_seconds', async () => (await stats()).oldestAge);
+  }
+
   /**
-   * Records the review a graph interrupt asked for. Idempotent: re-recording the
-   * same round changes nothing, a new round (after a redraft) reopens the task.
+   * Records the review a graph interrupt asked for, in the caller's transaction. Idempotent:
+   * re-recording the same round changes nothing, a new round (after a redraft) reopens the task.
    */
-  async recordInterrupt(request: ReviewRequest): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const deadline = reviewDeadline(this.config, request.classification.category, this.clock.now());
-      // Events posted to /webhooks/:source are stored with source "webhook:<name>"; every other source is mail.
-      // A new round keeps the first round's deadline: the customer has been waiting since the review opened.
-      const result = await manager.query(
-        `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, version,
-                                   from_address, subject, category, channel, confidence,
-                                   remind_at, deadline_action)
-         SELECT $1, $2, 'pending', $3, $4, $5, 1, e.from_address, e.subject, $6,
-                CASE WHEN e.source LIKE 'webhook:%' THEN 'webhook' ELSE 'email' END, $7, $8, $9
-         FROM workflow_runs r JOIN inbound_events e ON e.id = r.event_id WHERE r.id = $2
-         ON CONFLICT (run_id) DO UPDATE
-           SET status = 'pending', round = EXCLUDED.round, request = EXCLUDED.request,
-               category = EXCLUDED.category, confidence = EXCLUDED.confidence,
-               decided_at = NULL, claimed_by = NULL, claimed_until = NULL,
-               version = review_tasks.version + 1, updated_at = now()
-           WHERE review_tasks.round < EXCLUDED.round
-         RETURNING id`,
-        [
-          randomUUID(),
-          request.runId,
-          request.round,
-          JSON.stringify(request),
-          deadline.dueAt,
-          request.classification.category,
-          request.confidence,
-          deadline.remindAt,
-          deadline.action,
-        ],
-      );
-      await this.runs.transition(manager, request.runId, 'awaiting_review');
-      if (result.length) {
-        await this.audit.record(manager, {
-          actor: 'system',
-          action: 'review.opened',
-          entityType: 'review',
-          entityId: result[0].id,
-          data: { runId: request.runId, round: request.round, reasons: request.reasons },
-        });
-        await this.stream.publish(manager, 'review.opened', result[0].id);
-      }
+  async recordInterrupt(tx: Tx, request: ReviewRequest, origin: ReviewOrigin): Promise<void> {
+    const deadline = reviewDeadline(this.config, request.classification.category, this.clock.now());
+    const opened = await this.reviews.openRound(tx, {
+      id: randomUUID(),
+      request,
+      dueAt: deadline.dueAt,
+      remindAt: deadline.remindAt,
+      deadlineAction: deadline.action,
+      fromAddress: origin.fromAddress,
+      subject: origin.subject,
+      channel: origin.channel,
     });
+    if (!opened) return;
+    await this.audit.record(tx, {
+      actor: 'system',
+      action: 'review.opened',
+      entityType: 'review',
+      entityId: opened,
+      data: { runId: request.runId, round: request.round, reasons: request.reasons },
+    });
+    await this.stream.publish(tx, 'review.opened', opened);
   }
 
   /**
@@ -105,22 +99,13 @@ export class ReviewsService {
     actor: string,
     surface: DecisionSurface,
   ): Promise<DecisionOutcome> {
-    const { outcome, outboundId, openedAt } = await this.dataSource.transaction(async (manager) => {
-      const task = await manager
-        .getRepository(ReviewTaskEntity)
-        .createQueryBuilder('task')
-        .setLock('pessimistic_write')
-        .where('task.id = :reviewId', { reviewId })
-        .getOne();
-      if (!task) throw new NotFoundException(`review ${reviewId} not found`);
+    const { outcome, outboundId, openedAt } = await this.uow.run(async (tx) => {
+      const task = await this.reviews.lock(tx, reviewId);
+      if (!task) throw new NotFoundError(`review ${reviewId} not found`);
       addToWorkContext({ runId: task.runId });
       if (task.status !== 'pending') {
-        const earlier = await manager.findOne(ReviewDecisionEntity, {
-          where: { taskId: task.id },
-          order: { round: 'DESC' },
-        });
-        throw new ConflictException({
-          message: 'this review was already decided',
+        const earlier = await this.reviews.lastDecision(task.id, tx);
+        throw new ConflictError('this review was already decided', {
           decision: earlier && {
             action: earlier.action,
             actor: earlier.actor,
@@ -130,70 +115,51 @@ export class ReviewsService {
         });
       }
       if (input.action === 'redraft' && task.request.redraftsRemaining <= 0) {
-        throw new UnprocessableEntityException('no redrafts remain for this review; approve, edit or reject it');
+        throw new UnprocessableError('no redrafts remain for this review; approve, edit or reject it');
       }
       const draft = task.request.draft;
-      const finalText = input.action === 'approve' ? draft : input.action === 'edit' ? input.text : null;
-      if (input.action === 'approve' && !draft.trim()) {
-        throw new UnprocessableEntityException('there is no draft to approve; write the reply with an edit');
-      }
-      if (finalText?.includes(REVIEWER_NOTE_MARKER)) {
-        throw new UnprocessableEntityException(
-          'the reply still contains the note for the reviewer; edit it out before sending',
-        );
-      }
-      const decision = manager.create(ReviewDecisionEntity, {
-        id: randomUUID(),
-        taskId: task.id,
-        round: task.round,
-        actor,
-        surface,
-        action: input.action,
-        draftText: draft,
-        finalText,
-        diff:
-          input.action === 'edit'
-            ? createTwoFilesPatch('draft', 'final', `${draft}\n`, `${input.text}\n`, '', '', { context: 3 })
-            : null,
-        reason: input.action === 'reject' ? input.reason : null,
-        feedback: input.action === 'redraft' ? input.feedback : null,
-      });
-      await manager.insert(ReviewDecisionEntity, decision);
-      await manager.update(
-        ReviewTaskEntity,
-        { id: task.id },
+      const reply = this.approvedReply(draft, input, actor);
+      const decision = await this.reviews.decide(
+        tx,
+        task,
         {
-          status: input.action === 'redraft' ? 'redrafting' : 'decided',
-          decidedAt: new Date(),
-          // A decided review is nobody's to hold any more.
-          claimedBy: null,
-          claimedUntil: null,
-          version: task.version + 1,
+          id: randomUUID(),
+          taskId: task.id,
+          round: task.round,
+          actor,
+          surface,
+          action: input.action,
+          draftText: draft,
+          finalText: reply?.text ?? null,
+          diff:
+            input.action === 'edit'
+              ? createTwoFilesPatch('draft', 'final', `${draft}\n`, `${input.text}\n`, '', '', { context: 3 })
+              : null,
+          reason: input.action === 'reject' ? input.reason : null,
+          feedback: input.action === 'redraft' ? input.feedback : null,
         },
+        input.action === 'redraft' ? 'redrafting' : 'decided',
       );
       // The decision goes into the trail before the reply it asks for, so the trail reads in that order.
-      await this.audit.record(manager, {
+      await this.audit.record(tx, {
         actor,
         action: `review.${input.action}`,
         entityType: 'review',
         entityId: task.id,
         data: { runId: task.runId, round: task.round, surface, decisionId: decision.id },
       });
-      const outboundId = finalText
-        ? await this.outbox.requestReplyIn(manager, { runId: task.runId, text: finalText, approvedBy: actor })
-        : null;
-      await this.stream.publish(manager, 'review.decided', task.id);
-      const saved = await manager.findOneOrFail(ReviewDecisionEntity, { where: { id: decision.id } });
+      const outboundId = reply ? await this.outbox.requestReplyIn(tx, { runId: task.runId, ...reply }) : null;
+      await this.stream.publish(tx, 'review.decided', task.id);
       return {
         outboundId,
         openedAt: task.createdAt,
         outcome: {
-          decisionId: saved.id,
+          decisionId: decision.id,
           reviewId: task.id,
           runId: task.runId,
           action: input.action,
           actor,
-          decidedAt: saved.decidedAt,
+          decidedAt: decision.decidedAt,
         },
       };
     });
@@ -202,7 +168,7 @@ export class ReviewsService {
       (outcome.decidedAt.getTime() - openedAt.getTime()) / 1000,
     );
     // The decision joins the run's own trace (started at ingest), and so do the jobs it queues.
-    const run = await this.dataSource.getRepository(WorkflowRunEntity).findOne({ where: { id: outcome.runId } });
+    const traceParent = await this.runs.traceParentOf(outcome.runId);
     await this.tracing.inSpan(
       'review decision',
       { 'handoff.run_id': outcome.runId, 'handoff.action': outcome.action, 'handoff.surface': surface },
@@ -210,8 +176,38 @@ export class ReviewsService {
         await this.jobs.enqueue(JOBS.resumeRun, { runId: outcome.runId, decisionId: outcome.decisionId });
         if (outboundId) await this.jobs.enqueue(JOBS.deliverReply, { outboundId });
       },
-      run?.traceParent ? this.tracing.extract({ traceparent: run.traceParent }) : undefined,
+      traceParent ? this.tracing.extract({ traceparent: traceParent }) : undefined,
     );
     return outcome;
+  }
+
+  /** The value the graph's review interrupt is resumed with for this decision. */
+  async resumeDecision(decisionId: string): Promise<ResumeDecision> {
+    const decision = await this.reviews.getDecision(decisionId);
+    const who = { actor: decision.actor, surface: decision.surface, round: decision.round };
+    switch (decision.action) {
+      case 'approve':
+        return { action: 'approve', ...who };
+      case 'edit':
+        return { action: 'edit', text: decision.finalText ?? '', ...who };
+      case 'reject':
+        return { action: 'reject', reason: decision.reason ?? '', ...who };
+      case 'redraft':
+        return { action: 'redraft', feedback: decision.feedback ?? '', ...who };
+    }
+  }
+
+  /** Decisions whose resume job may have been lost, for the sweeper. */
+  decisionsNotResumed(graceSeconds: number, limit: number) {
+    return this.reviews.decisionsNotResumed(graceSeconds, limit);
+  }
+
+  private approvedReply(draft: string, input: DecisionInput, actor: string) {
+    try {
+      return approvedReply(draft, input, actor);
+    } catch (error) {
+      if (error instanceof ApprovalRefusedError) throw new UnprocessableError((error as Error).message);
+      throw error;
+    }
   }
 }

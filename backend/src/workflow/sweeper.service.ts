@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PeriodicTask } from '../common/periodic';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
-import { EventsService } from '../events/events.service';
+import { OutboxRepository } from '../delivery/outbox.repository';
 import { JobQueueService } from '../queue/job-queue.service';
 import { JOBS, QUEUES } from '../queue/jobs';
-import { SlackMessagesService } from '../slack/slack-messages.service';
+import { ReviewsService } from '../reviews/reviews.service';
+import { SlackMessagesService } from '../reviews/slack/slack-messages.service';
+import { RunRepository } from './run.repository';
+import { RunsService } from './runs.service';
 
 /** How long work may sit in Postgres without its job before the sweeper re-enqueues it. */
-const GRACE = "interval '3 seconds'";
+const GRACE_SECONDS = 3;
 const BATCH = 500;
 /** A queued or running run untouched this long is checked for a job in Redis (which may have been wiped). */
-const ORPHAN_GRACE = "interval '30 seconds'";
+const ORPHAN_GRACE_SECONDS = 30;
 
 /**
  * Rebuilds lost jobs from Postgres: runs whose start job never reached Redis,
@@ -28,8 +30,10 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   );
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly events: EventsService,
+    private readonly runRepository: RunRepository,
+    private readonly runs: RunsService,
+    private readonly reviews: ReviewsService,
+    private readonly outbox: OutboxRepository,
     private readonly jobs: JobQueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // Present only when Slack is configured.
@@ -45,25 +49,14 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async sweep(): Promise<void> {
-    const unqueued: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM workflow_runs WHERE status = 'queued' AND enqueued_at IS NULL AND created_at < now() - ${GRACE} LIMIT ${BATCH}`,
-    );
-    for (const run of unqueued) await this.events.enqueueRun(run.id);
+    const unqueued = await this.runRepository.unqueued(GRACE_SECONDS, BATCH);
+    for (const runId of unqueued) await this.runs.enqueue(runId);
 
-    const unapplied: { decision_id: string; run_id: string }[] = await this.dataSource.query(
-      `SELECT d.id AS decision_id, t.run_id FROM review_decisions d
-         JOIN review_tasks t ON t.id = d.task_id AND t.round = d.round
-         JOIN workflow_runs r ON r.id = t.run_id
-        WHERE r.status = 'awaiting_review' AND t.status IN ('decided', 'redrafting') AND d.decided_at < now() - ${GRACE}
-        LIMIT ${BATCH}`,
-    );
-    for (const row of unapplied)
-      await this.jobs.enqueue(JOBS.resumeRun, { runId: row.run_id, decisionId: row.decision_id });
+    const unapplied = await this.reviews.decisionsNotResumed(GRACE_SECONDS, BATCH);
+    for (const row of unapplied) await this.jobs.enqueue(JOBS.resumeRun, row);
 
-    const unsent: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM outbound_messages WHERE status = 'pending' AND next_attempt_at < now() - ${GRACE} LIMIT ${BATCH}`,
-    );
-    for (const row of unsent) await this.jobs.enqueue(JOBS.deliverReply, { outboundId: row.id });
+    const unsent = await this.outbox.pendingOverdue(GRACE_SECONDS, BATCH);
+    for (const outboundId of unsent) await this.jobs.enqueue(JOBS.deliverReply, { outboundId });
 
     const orphaned = await this.requeueOrphans();
     const slackMessages = (await this.slack?.reconcile()) ?? 0;
@@ -82,14 +75,7 @@ export class SweeperService implements OnApplicationBootstrap, OnApplicationShut
    * review, or settles a finished graph, so re-adding one is safe.
    */
   private async requeueOrphans(): Promise<number> {
-    const stale: { id: string; decision_ids: string[] }[] = await this.dataSource.query(
-      `SELECT r.id, coalesce(array_agg(d.id) FILTER (WHERE d.id IS NOT NULL), '{}') AS decision_ids
-         FROM workflow_runs r
-         LEFT JOIN review_tasks t ON t.run_id = r.id
-         LEFT JOIN review_decisions d ON d.task_id = t.id
-        WHERE r.status IN ('queued', 'running') AND r.enqueued_at IS NOT NULL AND r.updated_at < now() - ${ORPHAN_GRACE}
-        GROUP BY r.id LIMIT ${BATCH}`,
-    );
+    const stale = await this.runRepository.stale(ORPHAN_GRACE_SECONDS, BATCH);
     let requeued = 0;
     for (const run of stale) {
       const jobIds = [

@@ -1,3 +1,4 @@
+import { approvedReply } from '../../approval';
 import { ReplyIntentSchema, type RunOutcome } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import type { TriageState, TriageStep } from '../state';
@@ -8,11 +9,11 @@ interface Approval {
   outcome: RunOutcome;
 }
 
-/** What may go out and who let it; nothing leaves without policy or a reviewer. */
+/** What may go out and who let it; nothing leaves without policy or a reviewer (whose rule is approvedReply). */
 function approval({ runId, routing, decision, draftText }: TriageState): Approval {
   if (routing === 'auto_send') return { text: draftText, approvedBy: 'auto', outcome: 'auto_send' };
-  if (decision?.action === 'approve') return { text: draftText, approvedBy: decision.actor, outcome: 'approved' };
-  if (decision?.action === 'edit') return { text: decision.text, approvedBy: decision.actor, outcome: 'approved' };
+  const approved = decision && approvedReply(draftText, decision, decision.actor);
+  if (approved) return { ...approved, outcome: 'approved' };
   throw new Error(`run ${runId}: send_request reached without approval`);
 }
 

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { url } from './env';
+
+export const DatabaseUrlSchema = url(['postgres', 'postgresql']).default('postgres://postgres@127.0.0.1:5432/handoff');
+
+/** What every process needs: its role, where it listens, Postgres and Redis, logging. */
+export const CoreConfig = {
+  APP_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: DatabaseUrlSchema,
+  REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('handoff'),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  /** A request body not fully received by then is answered 408 and its connection closed. */
+  BODY_READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the sweepers (lost jobs, review deadlines) run. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+};

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { Tx } from '../database/unit-of-work';
+import { OutboundMessageEntity, type OutboundKind } from './outbound-message.entity';
+import { OUTBOUND_STATE_MACHINE, type OutboundStatus } from './outbound-status';
+
+export type NewOutbound = Omit<
+  OutboundMessageEntity,
+  'attempts' | 'lastError' | 'claimedAt' | 'sentAt' | 'createdAt' | 'run' | 'status' | 'nextAttemptAt'
+>;
+type OutboundPatch = Partial<
+  Pick<OutboundMessageEntity, 'attempts' | 'lastError' | 'claimedAt' | 'sentAt' | 'nextAttemptAt'>
+>;
+
+/**
+ * Owns outbound_messages, the outbox: one row per run and kind. Status changes go
+ * through `move`, which only takes the moves OUTBOUND_STATE_MACHINE lists.
+ */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private messages(tx: Tx = this.dataSource.manager) {
+    return tx.getRepository(OutboundMessageEntity);
+  }
+
+  /** Adds a pending row unless the run already has one of this kind; returns the row's id and whether it is new. */
+  async addOnce(tx: Tx, row: NewOutbound): Promise<{ id: string; created: boolean }> {
+    const inserted = await this.messages(tx)
+      .createQueryBuilder()
+      .insert()
+      .into(OutboundMessageEntity)
+      .values({ ...row, status: 'pending', nextAttemptAt: new Date() })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (inserted.raw.length > 0) return { id: row.id, created: true };
+    const existing = await this.messages(tx).findOneOrFail({ where: { runId: row.runId, kind: row.kind } });
+    return { id: existing.id, created: false };
+  }
+
+  get(id: string): Promise<OutboundMessageEntity> {
+    return this.messages().findOneOrFail({ where: { id } });
+  }
+
+  /** The run's reply (not its holding reply), if one was requested. */
+  replyOf(runId: string, tx?: Tx): Promise<OutboundMessageEntity | null> {
+    return this.messages(tx).findOne({ where: { runId, kind: 'reply' satisfies OutboundKind } });
+  }
+
+  /** Locks the row for the transaction; null when another sender holds it (or it does not exist). */
+  lockUnlessHeld(tx: Tx, id: string): Promise<OutboundMessageEntity | null> {
+    return this.messages(tx)
+      .createQueryBuilder('message')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('message.id = :id', { id })
+      .getOne();
+  }
+
+  /** Moves the row to `to` if the state machine allows it from where it is; returns whether it moved. */
+  async move(tx: Tx, id: string, to: OutboundStatus, patch: OutboundPatch = {}): Promise<boolean> {
+    const result = await this.messages(tx).update(
+      { id, status: In(OUTBOUND_STATE_MACHINE.sourcesOf(to)) },
+      { status: to, ...patch },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Our sent messages carrying any of these Message-IDs. */
+  sentWithMessageIds(messageIds: string[]): Promise<OutboundMessageEntity[]> {
+    return this.messages().find({ where: { messageId: In(messageIds), status: 'sent' } });
+  }
+
+  /** Pending rows due for a while: their delivery job may have been lost. */
+  async pendingOverdue(graceSeconds: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM outbound_messages
+        WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1) LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+}

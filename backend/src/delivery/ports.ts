@@ -1,0 +1,40 @@
+import type { Tx } from '../database/unit-of-work';
+
+/** Where the approved answer goes when it is not an email reply (webhook sources). */
+export type ReplyChannel =
+  | { channel: 'callback'; url: string }
+  | { channel: 'slack'; slackChannel: string; threadTs?: string }
+  | { channel: 'none' };
+
+/** What delivery needs of the run a reply belongs to. Declared here, implemented by workflow (which owns runs). */
+export interface DeliveryRuns {
+  /** The run's reply was sent, or will never be: the run ends with it. */
+  finishRun(
+    tx: Tx,
+    runId: string,
+    status: 'sent' | 'failed',
+    failure?: { error: string; failedStep?: string },
+  ): Promise<void>;
+}
+export const DELIVERY_RUNS = Symbol('DELIVERY_RUNS');
+
+/** The message a reply answers and where the answer goes. */
+export interface Conversation {
+  runId: string;
+  eventId: string;
+  fromAddress: string;
+  subject: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  /** Null for email: the answer is an email reply. */
+  replyChannel: ReplyChannel | null;
+  /** The webhook source's name and the webhook-id of the request that started the run; null for email. */
+  webhook: { source: string; webhookId: string } | null;
+}
+
+/** Declared here, implemented by ingest (which owns events). */
+export interface Conversations {
+  conversationOf(tx: Tx, runId: string): Promise<Conversation>;
+}
+export const CONVERSATIONS = Symbol('CONVERSATIONS');

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { InboundMessage } from '@handoff/graphs';
+import type { Tx } from '../database/unit-of-work';
+import type { Conversation, Conversations } from '../delivery/ports';
+import type { ReviewMessage, ReviewMessages } from '../reviews/ports';
+import type { RunInputs, RunOrigin } from '../workflow/ports';
+import { RunRepository } from '../workflow/run.repository';
+import { InboundEventRepository, webhookSourceName } from './inbound-event.repository';
+import { ThreadHistory } from './thread-history';
+
+/** What later stages read of an event: the graph's input, a review's origin and page, a reply's addressing. */
+@Injectable()
+export class ConversationsService implements RunInputs, Conversations, ReviewMessages {
+  constructor(
+    private readonly events: InboundEventRepository,
+    private readonly runs: RunRepository,
+    private readonly threads: ThreadHistory,
+  ) {}
+
+  async messageFor(eventId: string): Promise<InboundMessage> {
+    const event = await this.events.get(eventId);
+    return {
+      eventId: event.id,
+      ...(event.messageId ? { messageId: event.messageId } : {}),
+      from: { address: event.fromAddress, ...(event.fromName ? { name: event.fromName } : {}) },
+      to: event.to,
+      cc: event.cc,
+      subject: event.subject,
+      text: event.textBody,
+      receivedAt: event.receivedAt.toISOString(),
+      attachments: event.attachments,
+      thread: await this.threads.of(event),
+    };
+  }
+
+  async messageOfRun(runId: string): Promise<ReviewMessage> {
+    const run = await this.runs.get(runId);
+    const event = await this.events.get(run.eventId);
+    return {
+      from: { address: event.fromAddress, name: event.fromName },
+      to: event.to,
+      cc: event.cc,
+      subject: event.subject,
+      text: event.textBody,
+      untrustedHtml: event.htmlBody,
+      messageId: event.messageId,
+      receivedAt: event.receivedAt.toISOString(),
+      attachments: event.attachments,
+      thread: await this.threads.of(event),
+    };
+  }
+
+  async originOf(eventId: string): Promise<RunOrigin> {
+    const event = await this.events.get(eventId);
+    return {
+      fromAddress: event.fromAddress,
+      subject: event.subject,
+      channel: event.channel,
+      takesNoReply: event.replyChannel?.channel === 'none',
+    };
+  }
+
+  async conversationOf(tx: Tx, runId: string): Promise<Conversation> {
+    const run = await this.runs.get(runId, tx);
+    const event = await this.events.get(run.eventId, tx);
+    return {
+      runId,
+      eventId: event.id,
+      fromAddress: event.fromAddress,
+      subject: event.subject,
+      messageId: event.messageId,
+      inReplyTo: event.inReplyTo,
+      references: event.references,
+      replyChannel: event.replyChannel,
+      webhook:
+        event.channel === 'webhook' && event.webhookId
+          ? { source: webhookSourceName(event.source), webhookId: event.webhookId }
+          : null,
+    };
+  }
+}

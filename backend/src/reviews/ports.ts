@@ -1,0 +1,20 @@
+import type { ReviewDetail } from '@handoff/contracts';
+import type { Tx } from '../database/unit-of-work';
+
+/** What reviews need of the run a review belongs to. Declared here, implemented by workflow (which owns runs). */
+export interface ReviewRuns {
+  /** The deadline's `close` action ended the review: the run ends as timed_out. */
+  closeByDeadline(tx: Tx, runId: string): Promise<void>;
+  /** The ingest request's trace, so a decision's work joins it. */
+  traceParentOf(runId: string): Promise<string | null>;
+}
+export const REVIEW_RUNS = Symbol('REVIEW_RUNS');
+
+/** The customer's message a review is about, as the review page shows it (sanitising its HTML is ours). */
+export type ReviewMessage = Omit<ReviewDetail['message'], 'sanitizedHtml'>;
+
+/** Declared here, implemented by ingest (which owns events). */
+export interface ReviewMessages {
+  messageOfRun(runId: string): Promise<ReviewMessage>;
+}
+export const REVIEW_MESSAGES = Symbol('REVIEW_MESSAGES');

@@ -1,0 +1,16 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { REVIEW_STATE_MACHINE } from './review-status';
+
+describe('review state machine', () => {
+  test('only a pending review can be decided, redrafted or closed', () => {
+    for (const to of ['decided', 'redrafting', 'timed_out'] as const)
+      assert.deepEqual(REVIEW_STATE_MACHINE.sourcesOf(to), ['pending']);
+  });
+  test('a new round reopens only a review waiting for its redraft', () => {
+    assert.deepEqual(REVIEW_STATE_MACHINE.sourcesOf('pending'), ['redrafting']);
+  });
+  test('decided and timed-out reviews are final', () => {
+    assert.deepEqual(REVIEW_STATE_MACHINE.finals().sort(), ['decided', 'timed_out']);
+  });
+});

@@ -1,0 +1,160 @@
+import type { ReviewRequest } from '@handoff/contracts';
+import { escapeMrkdwn, truncate } from '../../delivery/slack/slack-text';
+
+/** Block ids and action ids the interaction handlers match on. */
+export const SLACK_ACTIONS = {
+  approve: 'review_approve',
+  edit: 'review_edit',
+  reject: 'review_reject',
+  redraft: 'review_redraft',
+  open: 'review_open',
+} as const;
+export const SLACK_VIEWS = { edit: 'review_edit_view', reject: 'review_reject_view', redraft: 'review_redraft_view' };
+export const SLACK_INPUT = { block: 'decision_input', action: 'text' } as const;
+
+// Slack's limits: 3000 characters in a section's text, 3000 in a plain_text_input, 150 in a button's text.
+const SECTION_LIMIT = 3_000;
+const DRAFT_SHOWN = 2_500;
+export const INPUT_LIMIT = 3_000;
+
+/** The review's fields as shown in Slack, copied from the review task. */
+export interface SlackReviewView {
+  reviewId: string;
+  round: number;
+  fromAddress: string;
+  subject: string;
+  category: string;
+  confidence: number;
+  request: ReviewRequest;
+  link: string;
+}
+
+export interface SlackDecisionView {
+  action: 'approve' | 'edit' | 'reject' | 'redraft';
+  actor: string;
+  decidedAt: Date;
+}
+
+type Block = Record<string, unknown>;
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: truncate(text, SECTION_LIMIT) });
+const plain = (text: string) => ({ type: 'plain_text', text, emoji: false });
+
+function summary(review: SlackReviewView): Block[] {
+  const reasons = [...review.request.reasons, ...review.request.confidenceReasons].map(escapeMrkdwn).join(', ');
+  const draft = truncate(escapeMrkdwn(review.request.draft), DRAFT_SHOWN, '… (truncated, full draft in the review UI)');
+  return [
+    { type: 'header', text: plain(truncate(`Review: ${review.subject || '(no subject)'}`, 150)) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*From*\n${escapeMrkdwn(review.fromAddress)}`),
+        mrkdwn(`*Category*\n${escapeMrkdwn(review.category)}`),
+        mrkdwn(`*Confidence*\n${Math.round(review.confidence * 100)}%`),
+        mrkdwn(`*Why a person*\n${reasons || '—'}`),
+      ],
+    },
+    { type: 'section', block_id: 'draft', text: mrkdwn(`*Draft reply*\n${draft ? quote(draft) : '_no draft_'}`) },
+  ];
+}
+
+const quote = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+
+const button = (text: string, actionId: string, reviewId: string, style?: 'primary' | 'danger') => ({
+  type: 'button',
+  text: plain(text),
+  action_id: actionId,
+  value: reviewId,
+  ...(style ? { style } : {}),
+});
+
+/** Fallback text for notifications and screen readers; the blocks carry the content. */
+export const reviewFallback = (review: SlackReviewView) =>
+  `Review needed: ${escapeMrkdwn(truncate(review.subject, 200))} from ${escapeMrkdwn(review.fromAddress)}`;
+
+/** The message of a pending review: its summary, the four decisions and a link to the UI. */
+export function reviewBlocks(review: SlackReviewView): Block[] {
+  return [
+    ...summary(review),
+    {
+      type: 'actions',
+      block_id: 'decision',
+      elements: [
+        button('Approve', SLACK_ACTIONS.approve, review.reviewId, 'primary'),
+        button('Edit', SLACK_ACTIONS.edit, review.reviewId),
+        button('Reject', SLACK_ACTIONS.reject, review.reviewId, 'danger'),
+        ...(review.request.redraftsRemaining > 0 ? [button('Redraft', SLACK_ACTIONS.redraft, review.reviewId)] : []),
+        { type: 'button', text: plain('Open in Handoff'), action_id: SLACK_ACTIONS.open, url: review.link },
+      ],
+    },
+  ];
+}
+
+const OUTCOME: Record<SlackDecisionView['action'], string> = {
+  approve: ':white_check_mark: Approved',
+  edit: ':pencil2: Edited and approved',
+  reject: ':no_entry: Rejected',
+  redraft: ':arrows_counterclockwise: Redraft requested',
+};
+
+/** A date Slack shows in the reader's time zone, with the ISO time as fallback. */
+export function slackDate(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString()}>`;
+}
+
+/** The same message once decided: who decided what and when, and no buttons. */
+export function decidedBlocks(review: SlackReviewView, decision: SlackDecisionView): Block[] {
+  return [
+    ...summary(review),
+    {
+      type: 'context',
+      block_id: 'outcome',
+      elements: [
+        mrkdwn(
+          `${OUTCOME[decision.action]} by ${escapeMrkdwn(decision.actor)} ${slackDate(decision.decidedAt)} · <${review.link}|Open in Handoff>`,
+        ),
+      ],
+    },
+  ];
+}
+
+/** A modal asking for the text a decision needs; the review id travels in private_metadata. */
+export function decisionModal(
+  kind: 'edit' | 'reject' | 'redraft',
+  reviewId: string,
+  channel: string,
+  draft = '',
+): Record<string, unknown> {
+  const copy = {
+    edit: { title: 'Edit and approve', label: 'Reply', submit: 'Approve edited' },
+    reject: { title: 'Reject', label: 'Reason (for the audit log)', submit: 'Reject' },
+    redraft: { title: 'Ask for a redraft', label: 'What should change?', submit: 'Redraft' },
+  }[kind];
+  return {
+    type: 'modal',
+    callback_id: SLACK_VIEWS[kind],
+    private_metadata: JSON.stringify({ reviewId, channel }),
+    title: plain(copy.title),
+    submit: plain(copy.submit),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: SLACK_INPUT.block,
+        label: plain(copy.label),
+        element: {
+          type: 'plain_text_input',
+          action_id: SLACK_INPUT.action,
+          multiline: true,
+          max_length: INPUT_LIMIT,
+          // Plain text input shows text as typed: no mrkdwn, so no escaping.
+          ...(draft ? { initial_value: draft } : {}),
+        },
+      },
+    ],
+  };
+}

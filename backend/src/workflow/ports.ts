@@ -1,0 +1,17 @@
+import type { InboundMessage } from '@handoff/graphs';
+
+/** Where a run came from, as the review it may open needs it. */
+export interface RunOrigin {
+  fromAddress: string;
+  subject: string;
+  channel: 'email' | 'webhook';
+  /** The source takes no answer (a webhook with reply channel "none"): an approved run is answered, not sent. */
+  takesNoReply: boolean;
+}
+
+/** What a run reads of the event that started it. Declared here, implemented by ingest (which owns events). */
+export interface RunInputs {
+  messageFor(eventId: string): Promise<InboundMessage>;
+  originOf(eventId: string): Promise<RunOrigin>;
+}
+export const RUN_INPUTS = Symbol('RUN_INPUTS');

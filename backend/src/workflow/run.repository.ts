@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { CHECKPOINT_SCHEMA } from '../database/setup';
+import type { Tx } from '../database/unit-of-work';
+import { RunStepEntity } from './run-step.entity';
+import { isFinalRunStatus, RUN_STATE_MACHINE, type RunStatus } from './run-status';
+import { WorkflowRunEntity } from './workflow-run.entity';
+
+export type NewRun = Pick<
+  WorkflowRunEntity,
+  'id' | 'eventId' | 'graphName' | 'graphVersion' | 'traceParent' | 'status' | 'finishedAt'
+>;
+export type RunProgress = Pick<
+  WorkflowRunEntity,
+  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons'
+>;
+export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt'>>;
+
+export interface FailedRunRow {
+  id: string;
+  event_id: string;
+  from_address: string;
+  subject: string;
+  error: string | null;
+  failed_step: string | null;
+  finished_at: Date | null;
+  reply_status: string | null;
+}
+
+export interface OverviewRow {
+  category: string;
+  volume: number;
+  auto_sent: number;
+  decided: number;
+  approved: number;
+  edited: number;
+  median_ms: number | null;
+}
+
+/** Runs that ended and cannot be replayed: their graph state is no longer needed. */
+const ENDED = ['sent', 'answered', 'rejected', 'ignored', 'timed_out'];
+
+/**
+ * Owns workflow_runs, run_steps and the LangGraph checkpoint tables. Status
+ * changes go through `move`, which only takes the moves RUN_STATE_MACHINE lists.
+ * Read models whose main table is workflow_runs (dead letters, the overview) join others read-only.
+ */
+@Injectable()
+export class RunRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private runs(tx: Tx = this.dataSource.manager) {
+    return tx.getRepository(WorkflowRunEntity);
+  }
+
+  async create(tx: Tx, run: NewRun): Promise<void> {
+    await this.runs(tx).insert(run);
+  }
+
+  find(runId: string, tx?: Tx): Promise<WorkflowRunEntity | null> {
+    return this.runs(tx).findOne({ where: { id: runId } });
+  }
+
+  get(runId: string, tx?: Tx): Promise<WorkflowRunEntity> {
+    return this.runs(tx).findOneOrFail({ where: { id: runId } });
+  }
+
+  getByEvent(tx: Tx, eventId: string): Promise<WorkflowRunEntity> {
+    return this.runs(tx).findOneOrFail({ where: { eventId } });
+  }
+
+  /** Locks the run row for the rest of the transaction. */
+  lock(tx: Tx, runId: string): Promise<WorkflowRunEntity | null> {
+    return this.runs(tx)
+      .createQueryBuilder('run')
+      .setLock('pessimistic_write')
+      .where('run.id = :runId', { runId })
+      .getOne();
+  }
+
+  /** Moves the run to `to` if the state machine allows it from where it is; returns whether it moved. */
+  async move(tx: Tx, runId: string, to: RunStatus, patch: RunStatusPatch = {}): Promise<boolean> {
+    const result = await this.runs(tx).update(
+      { id: runId, status: In(RUN_STATE_MACHINE.sourcesOf(to)) },
+      { status: to, ...patch, finishedAt: isFinalRunStatus(to) ? new Date() : null },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async markEnqueued(runId: string): Promise<void> {
+    await this.runs().update({ id: runId }, { enqueuedAt: new Date() });
+  }
+
+  async setModel(runId: string, modelName: string): Promise<void> {
+    await this.runs().update({ id: runId }, { modelName });
+  }
+
+  async saveProgress(runId: string, progress: RunProgress): Promise<void> {
+    await this.runs().update({ id: runId }, progress);
+  }
+
+  async recordStep(runId: string, node: string, startedAt: Date, finishedAt: Date): Promise<void> {
+    await this.dataSource.getRepository(RunStepEntity).insert({ runId, node, startedAt, finishedAt });
+  }
+
+  stepsOf(runId: string): Promise<RunStepEntity[]> {
+    return this.dataSource
+      .getRepository(RunStepEntity)
+      .find({ where: { runId }, order: { startedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async countFailed(): Promise<number> {
+    return this.runs().count({ where: { status: 'failed' } });
+  }
+
+  /** Queued runs whose start job never reached the queue. */
+  async unqueued(graceSeconds: number, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM workflow_runs
+        WHERE status = 'queued' AND enqueued_at IS NULL AND created_at < now() - make_interval(secs => $1)
+        LIMIT $2`,
+      [graceSeconds, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Queued or running runs untouched for a while, with the ids of their decisions (whose resume jobs may hold them). */
+  async stale(graceSeconds: number, limit: number): Promise<{ id: string; decision_ids: string[] }[]> {
+    return this.dataSource.query(
+      `SELECT r.id, coalesce(array_agg(d.id) FILTER (WHERE d.id IS NOT NULL), '{}') AS decision_ids
+         FROM workflow_runs r
+         LEFT JOIN review_tasks t ON t.run_id = r.id
+         LEFT JOIN review_decisions d ON d.task_id = t.id
+        WHERE r.status IN ('queued', 'running') AND r.enqueued_at IS NOT NULL
+          AND r.updated_at < now() - make_interval(secs => $1)
+        GROUP BY r.id LIMIT $2`,
+      [graceSeconds, limit],
+    );
+  }
+
+  /** Failed runs, newest first, with their event's sender and subject and their reply's status. */
+  listFailed(limit: number, before?: string): Promise<FailedRunRow[]> {
+    return this.dataSource.query(
+      `SELECT r.id, r.event_id, e.from_address, e.subject, r.error, r.failed_step, r.finished_at, o.status AS reply_status
+         FROM workflow_runs r
+         JOIN inbound_events e ON e.id = r.event_id
+         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
+        WHERE r.status = 'failed' AND ($1::timestamptz IS NULL OR r.finished_at < $1)
+        ORDER BY r.finished_at DESC
+        LIMIT $2`,
+      [before ?? null, limit],
+    );
+  }
+
+  /** Per-category counts for runs created in [from, to); see StatsService for what each number means. */
+  overview(from: Date, to: Date): Promise<OverviewRow[]> {
+    return this.dataSource.query(
+      `WITH runs AS (
+         SELECT COALESCE(r.classification->>'category', 'unclassified') AS category, t.id AS task_id,
+                t.created_at AS opened_at, o.approved_by
+         FROM workflow_runs r
+         LEFT JOIN review_tasks t ON t.run_id = r.id
+         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
+         WHERE r.created_at >= $1 AND r.created_at < $2 AND r.status <> 'ignored'
+       ), final AS (
+         SELECT DISTINCT ON (d.task_id) d.task_id, d.action, d.decided_at
+         FROM review_decisions d JOIN runs ON runs.task_id = d.task_id
+         WHERE d.action <> 'redraft'
+         ORDER BY d.task_id, d.round DESC
+       )
+       SELECT CASE WHEN GROUPING(runs.category) = 1 THEN 'all' ELSE runs.category END AS category,
+              count(*)::int AS volume,
+              count(*) FILTER (WHERE runs.approved_by = 'auto')::int AS auto_sent,
+              count(f.task_id)::int AS decided,
+              count(*) FILTER (WHERE f.action = 'approve')::int AS approved,
+              count(*) FILTER (WHERE f.action = 'edit')::int AS edited,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.decided_at - runs.opened_at) * 1000)
+                AS median_ms
+       FROM runs LEFT JOIN final f ON f.task_id = runs.task_id
+       GROUP BY GROUPING SETS ((runs.category), ())
+       ORDER BY GROUPING(runs.category) DESC, runs.category`,
+      [from, to],
+    );
+  }
+
+  /**
+   * Deletes the checkpoints of up to `limit` runs that ended before `endedBefore` (failed ones before
+   * `failedBefore`) and marks them pruned, in one transaction; returns how many. SKIP LOCKED leaves a
+   * run that a replay is moving alone.
+   */
+  async pruneCheckpoints(endedBefore: Date, failedBefore: Date, now: Date, limit: number): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      // Runs whose checkpoints are still there (a partial index).
+      const rows: { id: string }[] = await tx.query(
+        `SELECT r.id FROM workflow_runs r
+          WHERE r.checkpoints_pruned_at IS NULL AND r.finished_at IS NOT NULL
+            AND r.finished_at < GREATEST($2::timestamptz, $3::timestamptz)
+            AND ((r.status = ANY($1) AND r.finished_at < $2) OR (r.status = 'failed' AND r.finished_at < $3))
+          LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`,
+        [ENDED, endedBefore, failedBefore],
+      );
+      const ids = rows.map((row) => row.id);
+      if (!ids.length) return 0;
+      for (const table of ['checkpoint_writes', 'checkpoint_blobs', 'checkpoints']) {
+        await tx.query(`DELETE FROM ${CHECKPOINT_SCHEMA}.${table} WHERE thread_id = ANY($1::text[])`, [ids]);
+      }
+      await tx.query(`UPDATE workflow_runs SET checkpoints_pruned_at = $2 WHERE id = ANY($1::uuid[])`, [ids, now]);
+      return ids.length;
+    });
+  }
+}

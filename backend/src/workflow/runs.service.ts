@@ -1,0 +1,69 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { Tx } from '../database/unit-of-work';
+import type { DeliveryRuns } from '../delivery/ports';
+import { OutboxRepository } from '../delivery/outbox.repository';
+import { MetricsService } from '../observability/metrics.service';
+import { JobQueueService } from '../queue/job-queue.service';
+import { JOBS } from '../queue/jobs';
+import type { ReviewRuns } from '../reviews/ports';
+import { FINAL_RUN_STATUSES, isFinalRunStatus, outcomeOf, type RunStatus } from './run-status';
+import { RunRepository, type NewRun, type RunStatusPatch } from './run.repository';
+import type { WorkflowRunEntity } from './workflow-run.entity';
+
+/** The run lifecycle: creating, queueing and moving runs, for workflow itself and for the stages after it. */
+@Injectable()
+export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
+  constructor(
+    private readonly runs: RunRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly jobs: JobQueueService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.metrics.supply('handoff_dead_letters', () => this.runs.countFailed());
+  }
+
+  async create(tx: Tx, run: NewRun): Promise<void> {
+    await this.runs.create(tx, run);
+  }
+
+  runOf(tx: Tx, eventId: string): Promise<WorkflowRunEntity> {
+    return this.runs.getByEvent(tx, eventId);
+  }
+
+  /** Enqueues a run's start job and records that it is in the queue. Safe to repeat. */
+  async enqueue(runId: string): Promise<void> {
+    if (await this.jobs.enqueue(JOBS.startRun, { runId })) await this.runs.markEnqueued(runId);
+  }
+
+  /** Moves a run to `status` if the run state machine allows it; returns whether it moved. */
+  async transition(tx: Tx, runId: string, status: RunStatus, patch: RunStatusPatch = {}): Promise<boolean> {
+    const moved = await this.runs.move(tx, runId, status, patch);
+    if (moved && isFinalRunStatus(status)) await this.countFinished(tx, runId, status);
+    return moved;
+  }
+
+  async closeByDeadline(tx: Tx, runId: string): Promise<void> {
+    await this.transition(tx, runId, 'timed_out');
+  }
+
+  async traceParentOf(runId: string): Promise<string | null> {
+    return (await this.runs.find(runId))?.traceParent ?? null;
+  }
+
+  async finishRun(
+    tx: Tx,
+    runId: string,
+    status: 'sent' | 'failed',
+    failure?: { error: string; failedStep?: string },
+  ): Promise<void> {
+    await this.transition(tx, runId, status, failure ?? {});
+  }
+
+  private async countFinished(tx: Tx, runId: string, status: RunStatus): Promise<void> {
+    const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
+    const final = status as (typeof FINAL_RUN_STATUSES)[number];
+    this.metrics.runsFinished.inc({ outcome: outcomeOf(final, reply?.approvedBy) });
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Classification, ReviewReason } from '@handoff/contracts';
+import { InboundEventEntity } from '../ingest/inbound-event.entity';
+import type { RunStatus } from './run-status';
+
+/** One execution of a workflow graph for one event; thread_id of its checkpoints is this id. */
+@Entity({ name: 'workflow_runs' })
+@Index('ix_workflow_runs_status_updated', ['status', 'updatedAt'])
+// Retention reads finished runs whose checkpoints are still there.
+@Index('ix_workflow_runs_unpruned', ['finishedAt'], {
+  where: 'checkpoints_pruned_at IS NULL AND finished_at IS NOT NULL',
+})
+export class WorkflowRunEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Index('uq_workflow_runs_event', { unique: true })
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId: string;
+
+  @ManyToOne(() => InboundEventEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'event_id', foreignKeyConstraintName: 'fk_workflow_runs_event' })
+  event?: InboundEventEntity;
+
+  @Column({ name: 'graph_name', type: 'varchar', length: 64 })
+  graphName: string;
+
+  @Column({ name: 'graph_version', type: 'int' })
+  graphVersion: number;
+
+  @Column({ type: 'varchar', length: 24 })
+  status: RunStatus;
+
+  @Column({ name: 'model_name', type: 'varchar', length: 128, nullable: true })
+  modelName: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  classification: Classification | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  confidence: number | null;
+
+  @Column({ name: 'confidence_reasons', type: 'jsonb', nullable: true })
+  confidenceReasons: string[] | null;
+
+  @Column({ name: 'review_reasons', type: 'jsonb', nullable: true })
+  reviewReasons: ReviewReason[] | null;
+
+  @Column({ type: 'text', nullable: true })
+  draft: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ name: 'failed_step', type: 'varchar', length: 64, nullable: true })
+  failedStep: string | null;
+
+  /** W3C traceparent of the ingest request, so work done later (a decision, a replay) joins its trace. */
+  @Column({ name: 'trace_parent', type: 'varchar', length: 128, nullable: true })
+  traceParent: string | null;
+
+  /** Set once the start job is known to be in the queue; the sweeper re-enqueues rows left null. */
+  @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true })
+  enqueuedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+
+  /** When retention deleted this run's LangGraph checkpoints; the run can no longer be replayed. */
+  @Column({ name: 'checkpoints_pruned_at', type: 'timestamptz', nullable: true })
+  checkpointsPrunedAt: Date | null;
+}
