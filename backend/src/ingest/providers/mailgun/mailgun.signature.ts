@@ -27,7 +27,8 @@ export function verifyMailgun(
 ): MailgunSignature {
   const { timestamp, token, signature } = fields;
   if (!timestamp || !token || !signature) throw new UnauthenticatedError('timestamp, token and signature are required');
-  if (!/^\d{1,12}$/.test(timestamp) || !/^[\x21-\x7e]{1,200}$/.test(token)) throw new InvalidInputError('malformed timestamp or token');
+  if (!/^\d{1,12}$/.test(timestamp) || !/^[\x21-\x7e]{1,200}$/.test(token))
+    throw new InvalidInputError('malformed timestamp or token');
   if (!secretsEqual(signature, signMailgun(signingKey, timestamp, token))) {
     throw new UnauthenticatedError('signature does not match');
   }
