@@ -41,7 +41,7 @@ test('a reply the SMTP server refused is sent again on replay, once', async () =
   assert.equal(repliesTo('refused@customer.example').length, 0);
   assert.equal((await context.api.post(`/api/v1/runs/${accepted.body.runId}/replay`)).status, 202);
   await context.api.waitForRun(accepted.body.runId, ['sent']);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await world.queuesDrained();
   assert.equal(repliesTo('refused@customer.example').length, 1);
 });
 
