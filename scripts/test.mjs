@@ -20,19 +20,19 @@ function exitStatus(command, args, options = {}) {
   });
 }
 
-// Lint runs beside the suites, which spend much of their time waiting on I/O and timers. ESLint catches
-// floating promises and non-exhaustive switches; Prettier checks the formatting. Both print only failures,
-// and a failure counts as one failed check.
+// Lint runs beside the suites, which spend much of their time waiting on I/O and timers; one workspace at
+// a time, so it takes one core at most. ESLint catches floating promises and non-exhaustive switches;
+// Prettier checks the formatting. Both print only failures, and a failure counts as one failed check.
 const lint = Promise.all([
-  exitStatus('npx', ['turbo', 'run', 'lint', '--output-logs=errors-only'], {
+  exitStatus('npx', ['turbo', 'run', 'lint', '--concurrency=1', '--output-logs=errors-only'], {
     env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
   }),
   exitStatus('npx', ['prettier', '--check', '--log-level=warn', '.']),
 ]);
 
-// Every suite's files share one pool of side-by-side runs (scripts/run-node-tests.mjs); the backend's
-// first, as its longest files (chaos, deadlines) decide when the run ends.
-const SUITES = { backend: 'backend/dist', 'review-ui': 'review-ui/dist/e2e', graphs: 'graphs/dist' };
+// Every suite's files share one pool of side-by-side runs (scripts/run-node-tests.mjs), started in this
+// order: the browser tests and then the backend's chaos run are the longest, so they go first.
+const SUITES = { 'review-ui': 'review-ui/dist/e2e', backend: 'backend/dist', graphs: 'graphs/dist' };
 const only = process.env.TEST_SUITE;
 if (only && !SUITES[only]) {
   console.error(`TEST_SUITE must be one of ${Object.keys(SUITES).join(', ')}`);
