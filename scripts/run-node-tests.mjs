@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs node:test over compiled test files below the given folders.
-// Usage: node run-node-tests.mjs <dir> [<dir> ...]   (env TEST_FILTER narrows by path substring)
+// Usage: node run-node-tests.mjs <dir or file> ...   (env TEST_FILTER narrows by path substring)
 // Node 20's --test does not expand globs, so we find the files ourselves.
-// Test files run side by side, TEST_CONCURRENCY at a time (default 4): each has its own database,
+// Test files run side by side, TEST_CONCURRENCY at a time (default 3): each has its own database,
 // Redis prefix and ports. Files named *.exclusive.test.js disturb shared servers (they restart Redis
 // and PostgreSQL), so they run one at a time after all the others have finished.
 // Every file's database is a copy of one template migrated once per run (TEST_TEMPLATE_DATABASE names it;
@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { dropTemplateDatabase, newTemplateDatabaseName } from './lib.mjs';
 
 const DURATIONS_REPORTER = join(dirname(fileURLToPath(import.meta.url)), 'file-durations-reporter.mjs');
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 3;
 
 const TEST_FILE = /\.(spec|test)\.js$/;
 const EXCLUSIVE_FILE = /\.exclusive\.test\.js$/;
@@ -32,8 +32,10 @@ function findTests(dir) {
 
 const dirs = process.argv.slice(2);
 const filter = process.env.TEST_FILTER;
-// Files start in the order of the folders given, then by name.
-const files = dirs.flatMap((dir) => findTests(resolve(dir)).sort()).filter((file) => !filter || file.includes(filter));
+// Files start in the order given (a folder's by name); a file named before its folder starts early.
+const files = [
+  ...new Set(dirs.flatMap((dir) => (statSync(dir).isDirectory() ? findTests(resolve(dir)).sort() : [resolve(dir)]))),
+].filter((file) => !filter || file.includes(filter));
 if (files.length === 0) {
   console.error(`no test files under ${dirs.join(', ')}`);
   process.exit(1);

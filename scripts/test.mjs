@@ -30,9 +30,14 @@ const lint = Promise.all([
   exitStatus('npx', ['prettier', '--check', '--log-level=warn', '.']),
 ]);
 
-// Every suite's files share one pool of side-by-side runs (scripts/run-node-tests.mjs), started in this
-// order: the browser tests and then the backend's chaos run are the longest, so they go first.
-const SUITES = { 'review-ui': 'review-ui/dist/e2e', backend: 'backend/dist', graphs: 'graphs/dist' };
+// Every suite's files share one pool of side-by-side runs (scripts/run-node-tests.mjs). The longest files
+// decide when the run ends, so they start first: the backend's chaos run, then the browser tests.
+const SUITES = {
+  backend: ['backend/dist/test/chaos.test.js', 'backend/dist'],
+  'review-ui': ['review-ui/dist/e2e'],
+  graphs: ['graphs/dist'],
+};
+const START_ORDER = [SUITES.backend[0], ...SUITES['review-ui'], SUITES.backend[1], ...SUITES.graphs];
 const only = process.env.TEST_SUITE;
 if (only && !SUITES[only]) {
   console.error(`TEST_SUITE must be one of ${Object.keys(SUITES).join(', ')}`);
@@ -41,7 +46,7 @@ if (only && !SUITES[only]) {
 const tapFile = join(mkdtempSync(join(tmpdir(), 'handoff-tap-')), 'tests.tap');
 const status = await exitStatus(
   process.execPath,
-  [join(ROOT, 'scripts/run-node-tests.mjs'), ...(only ? [SUITES[only]] : Object.values(SUITES))],
+  [join(ROOT, 'scripts/run-node-tests.mjs'), ...(only ? SUITES[only] : START_ORDER)],
   { env: { ...process.env, TEST_TAP_FILE: tapFile } },
 );
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';

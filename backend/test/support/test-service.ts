@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import Redis from 'ioredis';
 import { startService, type RunningService, type StartOptions } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/config/config.schema';
@@ -58,6 +58,11 @@ export class TestWorld {
   readonly databaseUrl = `${POSTGRES_URL}/${this.name}`;
   readonly redisPrefix = this.name;
   private readonly services = new Set<RunningService>();
+  /**
+   * The test's own queries share two connections: a connection per query would start a PostgreSQL
+   * backend each time a test polls, and files side by side would use up the server's connection slots.
+   */
+  private pool?: Pool;
 
   /** Creates the world's database: a copy of the run's migrated template, or migrated here when there is none. */
   async setUp(): Promise<void> {
@@ -108,13 +113,12 @@ export class TestWorld {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: this.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
+    if (!this.pool) {
+      this.pool = new Pool({ connectionString: this.databaseUrl, max: 2, idleTimeoutMillis: 1_000 });
+      // An idle connection cut by a server restart is replaced by the next query; nothing to report.
+      this.pool.on('error', () => undefined);
     }
+    return (await this.pool.query(sql, params)).rows as T[];
   }
 
   /**
@@ -157,6 +161,8 @@ export class TestWorld {
   async tearDown(): Promise<void> {
     for (const service of this.services) await service.close();
     this.services.clear();
+    await this.pool?.end();
+    this.pool = undefined;
     if (process.env.TEST_KEEP_DB) {
       console.log(`kept database ${this.name}`);
       return;

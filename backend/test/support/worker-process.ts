@@ -1,11 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import type { Readable } from 'node:stream';
 import type { TestWorld } from './test-service';
 
 const MAIN = join(__dirname, '../../src/main.js');
 const ANNOUNCE_START = join(__dirname, 'announce-start.js');
+
+const started = new Set<WorkerProcess>();
+// A test that failed half-way leaves its workers running, and the file could never end: stop them.
+after(() => {
+  for (const worker of started) if (worker.running) worker.kill('SIGKILL');
+});
 
 /** A real worker process (`APP_ROLE=worker`) on the world's database and Redis prefix. */
 export class WorkerProcess {
@@ -29,6 +36,7 @@ export class WorkerProcess {
     this.mainLoading.catch(() => undefined); // only a test that waits for it cares
     child.on('exit', (code, signal) => (this.exitCode = code ?? (signal ? 128 : 1)));
     this.child = child;
+    started.add(this);
   }
 
   /**
