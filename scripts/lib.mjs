@@ -58,3 +58,32 @@ export function ensureEnvFile() {
   console.log(`[handoff] sign in to the review UI as admin@handoff.localhost with the ADMIN_PASSWORD in .env`);
   return envPath;
 }
+
+/** PostgreSQL of the test suites (the same default as backend/test/support/test-service.ts). */
+const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/**
+ * Names a test run's template database: the first test file that needs a database migrates it once,
+ * every file copies it (`CREATE DATABASE … TEMPLATE`), and whoever named it drops it afterwards.
+ */
+export function newTemplateDatabaseName() {
+  return `handoff_template_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Drops the template database, if a test file created it; a suite that never touched PostgreSQL needs none. */
+export async function dropTemplateDatabase(name) {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: `${TEST_POSTGRES_URL}/postgres` });
+  try {
+    await admin.connect();
+  } catch {
+    return; // PostgreSQL is not running, so no test file created it
+  }
+  try {
+    for (const database of [name, `${name}_building`]) {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}

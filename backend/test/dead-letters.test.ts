@@ -47,7 +47,7 @@ test('a reply the SMTP server refused is sent again on replay, once', async () =
   assert.equal(replay.status, 202);
   assert.deepEqual(ReplayResponseSchema.parse(replay.body), { runId: accepted.body.runId, status: 'sending' });
   await context.api.waitForRun(accepted.body.runId, ['sent']);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await world.queuesDrained();
   assert.equal(repliesTo('refused@customer.example').length, 1);
 });
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictBodySchema, DecisionOutcomeSchema, RunDetailsSchema } from '@handoff/contracts';
 import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail, rawEmail } from './support/emails';
-import { useWorldWithSmtp } from './support/test-service';
+import { eventually, useWorldWithSmtp } from './support/test-service';
 
 let api: ApiClient;
 const { world, smtp } = useWorldWithSmtp(async () => {
@@ -125,7 +125,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
     assert.equal(run.reply, null);
     const stored = (await api.get(`/api/v1/reviews/${review.id}`)).body;
     assert.equal(stored.decisions[0].reason, 'handled by phone');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await world.queuesDrained();
     assert.equal(mailsTo('reject@customer.example').length, 0);
   });
 
@@ -173,14 +173,11 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
     assert.equal(replies[0]!.text.trim(), finalText);
   });
 
-  async function eventuallyReview(id: string, round: number) {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
+  function eventuallyReview(id: string, round: number) {
+    return eventually(async () => {
       const review = (await api.get(`/api/v1/reviews/${id}`)).body;
-      if (review.round === round && review.status === 'pending') return review;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`review ${id} did not reach round ${round}`);
+      return review.round === round && review.status === 'pending' ? review : undefined;
+    }, `review ${id} to reach round ${round}`);
   }
 
   test('the same Message-ID or Idempotency-Key twice returns the same ids and starts nothing new', async () => {
@@ -213,7 +210,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
       `SELECT count(*) FROM workflow_runs r JOIN inbound_events e ON e.id = r.event_id WHERE e.from_address = 'dupe@customer.example'`,
     );
     assert.equal(Number(runs[0]!.count), 2);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await world.queuesDrained();
     assert.equal(mailsTo('dupe@customer.example').filter((mail) => mail.inReplyTo === email.messageId).length, 1);
   });
 
@@ -280,7 +277,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
       assert.equal(run.status, 'ignored', label);
       assert.equal(run.message.ignoredReason, response.body.ignoredReason, label);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await world.queuesDrained();
     assert.equal(smtp.list().filter((mail) => /loop\d@|gone@|MAILER-DAEMON/i.test(mail.envelopeTo.join())).length, 0);
   });
 

@@ -77,7 +77,7 @@ describe('IMAP mailbox (real dovecot on loopback)', () => {
 
   test('after the server drops the connection, the poller reconnects and carries on', async () => {
     dovecot.kick();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await eventually(async () => (client.usable ? undefined : true), 'the client to see the dropped connection');
     await client.logout().catch(() => undefined);
     client = new ImapFlow({
       host: '127.0.0.1',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { orderStatusEmail } from './support/emails';
 import { ScriptedLlm, useWorldWithScriptedLlm } from './support/llm-script';
+import { eventually } from './support/test-service';
 
 const llm = new ScriptedLlm();
 const { context } = useWorldWithScriptedLlm(llm, {
@@ -54,7 +55,10 @@ describe('LLM failures', () => {
     const tokens = [randomUUID(), randomUUID(), randomUUID()];
     const runIds = [];
     for (const token of tokens) runIds.push(await postWithToken(token));
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const circuit = async () =>
+      /handoff_llm_circuit_state\{model="openai:[^"]+"\} (\d)/.exec((await context.api.get('/metrics')).body)?.[1];
+    const open = async () => ['1', '2'].includes((await circuit()) ?? '');
+    await eventually(async () => (await open()) || undefined, 'the breaker to open');
     const duringOutage = context.server.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // With the breaker open only a trial call per half-open period gets through.
@@ -66,9 +70,7 @@ describe('LLM failures', () => {
       const run = (await context.api.get(`/api/v1/runs/${runId}`)).body;
       assert.ok(!['failed', 'sent'].includes(run.status), `run waits (${run.status})`);
     }
-    const circuit = async () =>
-      /handoff_llm_circuit_state\{model="openai:[^"]+"\} (\d)/.exec((await context.api.get('/metrics')).body)?.[1];
-    assert.ok(['1', '2'].includes((await circuit()) ?? ''), 'the breaker is open (or half-open) while the LLM is down');
+    assert.ok(await open(), 'the breaker is open (or half-open) while the LLM is down');
     llm.down = false;
     for (const runId of runIds) await context.api.waitForRun(runId, ['sent'], 30_000);
     assert.equal(await circuit(), '0', 'and closed again once calls succeed');

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { setUpDatabase } from '../src/database/setup';
 import { TestWorld } from './support/test-service';
 
 const world = new TestWorld();
@@ -25,7 +26,8 @@ test('the migrations produce exactly the schema the entities describe', async ()
 });
 
 test('setup is idempotent and creates the checkpoint tables in their own schema', async () => {
-  await world.setUp();
+  // The world's database is a copy of one `setUpDatabase` built; running it again must change nothing.
+  await setUpDatabase(world.databaseUrl);
   const tables = await world.query<{ table_name: string }>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'langgraph' ORDER BY table_name",
   );

@@ -66,7 +66,7 @@ async function streamThroughOutage(proxy: TcpProxy, label: string) {
     );
   }
   for (const { response } of results) await api.waitForRun(response.body.runId, ['sent'], 60_000);
-  await sleep(500);
+  await world.queuesDrained();
   for (const messageId of messages) {
     assert.equal(smtp.list().filter((mail) => mail.inReplyTo === messageId).length, 1, `one reply to ${messageId}`);
   }

@@ -33,6 +33,6 @@ test('a run waiting for review survives a full restart and sends exactly one rep
     'the resumed run continues from its checkpoint instead of starting over',
   );
   await smtp.waitFor((mails) => mails.some((mail) => mail.envelopeTo.includes('restart@customer.example')));
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  await world.queuesDrained();
   assert.equal(smtp.list().filter((mail) => mail.envelopeTo.includes('restart@customer.example')).length, 1);
 });

@@ -7,6 +7,7 @@ import { standardWebhookHeaders } from './fixtures/inbound/providers';
 import { HELPDESK_REPLY_SECRET, HELPDESK_SECRETS } from './fixtures/inbound/settings';
 import { ApiClient } from './support/api-client';
 import { CallbackReceiver } from './support/callback-receiver';
+import { sweepDeadlines } from './support/deadlines';
 import { complaintEmail, orderStatusEmail } from './support/emails';
 import { EventStreamReader } from './support/sse';
 import { TestClock } from './support/test-clock';
@@ -88,7 +89,8 @@ const auditCount = async (reviewId: string, action: string) =>
   )[0]!.n;
 
 const mailsTo = (address: string) => smtp.list().filter((mail) => mail.envelopeTo.includes(address));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the next periodic sweeps would do: they must fire nothing more. */
+const sweepAgain = () => sweepDeadlines(world, service!);
 
 async function openReview(address: string): Promise<{ runId: string; reviewId: string }> {
   const accepted = await api.post('/api/v1/events/email', complaintEmail({ from: { address } }));
@@ -105,14 +107,14 @@ describe('review deadlines (controllable clock)', () => {
     assert.equal(opened.reminded_at, null);
 
     clock.advanceMinutes(DUE_MINUTES - REMIND_BEFORE - 1);
-    await pause(600); // three sweeps: not yet
+    await sweepAgain(); // not yet
     assert.equal((await task(reviewId)).reminded_at, null, 'no reminder before its threshold');
 
     clock.advanceMinutes(2);
     await eventually(async () => (await task(reviewId)).reminded_at ?? undefined, 'the reminder');
     const reminder = await stream.waitFor((e) => e.type === 'review.reminder' && e.data.reviewId === reviewId);
     assert.ok(reminder.data.at);
-    await pause(600);
+    await sweepAgain();
     assert.equal(await auditCount(reviewId, 'review.reminder'), 1, 'the reminder fires once');
     assert.equal((await task(reviewId)).escalated_at, null);
 
@@ -131,7 +133,7 @@ describe('review deadlines (controllable clock)', () => {
     const others = await api.get('/api/v1/reviews?escalated=false&limit=200');
     assert.ok(!others.body.items.some((candidate: { id: string }) => candidate.id === reviewId));
 
-    await pause(600);
+    await sweepAgain();
     assert.equal(await auditCount(reviewId, 'review.deadline.escalate'), 1, 'the deadline action is taken once');
     // An escalated review is still decided the usual way.
     const decided = await api.post(`/api/v1/reviews/${reviewId}/decision`, { action: 'approve' });
@@ -153,14 +155,14 @@ describe('review deadlines (controllable clock)', () => {
     assert.equal((await task(reviewId)).status, 'pending');
     assert.equal((await api.get(`/api/v1/runs/${runId}`)).body.status, 'awaiting_review');
 
-    await pause(800);
+    await sweepAgain();
     assert.equal(mailsTo(address).length, 1, 'the holding reply goes out once');
     const decided = await api.post(`/api/v1/reviews/${reviewId}/decision`, { action: 'approve' });
     assert.equal(decided.status, 200);
     await api.waitForRun(runId, ['sent']);
     const mails = await smtp.waitFor(() => mailsTo(address).length === 2).then(() => mailsTo(address));
     assert.equal(mails[1]!.messageId, `<reply-${runId}@handoff.test>`);
-    await pause(500);
+    await world.queuesDrained();
     assert.equal(mailsTo(address).length, 2, 'one holding reply and one reply, nothing more');
   });
 
@@ -187,7 +189,7 @@ describe('review deadlines (controllable clock)', () => {
       'the webhook deadline',
     );
     await stream.waitFor((e) => e.type === 'review.overdue' && e.data.reviewId === hooked.reviewId);
-    await pause(800);
+    await sweepAgain();
     assert.equal(mailsTo(address).length, 1, 'exactly one holding mail to the email customer');
     assert.equal(mailsTo(hookAddress).length, 0, 'no mail to a webhook sender');
     assert.equal(receiver.callbacksFor(webhookId).length, 0, 'no callback to the webhook source either');
@@ -214,7 +216,7 @@ describe('review deadlines (controllable clock)', () => {
     assert.equal(await auditCount(reviewId, 'review.deadline.close'), 1);
     const late = await api.post(`/api/v1/reviews/${reviewId}/decision`, { action: 'approve' });
     assert.equal(late.status, 409);
-    await pause(500);
+    await sweepAgain();
     assert.equal(mailsTo(address).length, 0, 'nothing is sent');
     const detail = await api.get(`/api/v1/reviews/${reviewId}`);
     assert.equal(detail.status, 200);
@@ -226,7 +228,6 @@ describe('review deadlines (controllable clock)', () => {
     const { reviewId } = await openReview('restart@customer.example');
     await stopService();
     clock.advanceMinutes(DUE_MINUTES + 1);
-    await pause(500);
     assert.equal((await task(reviewId)).escalated_at, null, 'nothing fires while no worker runs');
 
     await startWith('escalate');
@@ -248,7 +249,7 @@ describe('review deadlines (controllable clock)', () => {
     await api.waitForRun(runId, ['sent']);
 
     clock.advanceMinutes(DUE_MINUTES + 1);
-    await pause(1_000);
+    await sweepAgain();
     const row = await task(reviewId);
     assert.equal(row.reminded_at, null);
     assert.equal(row.deadline_action_taken_at, null);
@@ -280,7 +281,7 @@ describe('review deadlines (controllable clock)', () => {
       assert.equal(await auditCount(reviewId, 'review.deadline.close'), status === 200 ? 0 : 1);
       assert.equal(run.status, status === 200 ? 'sent' : 'timed_out');
     }
-    await pause(500);
+    await world.queuesDrained();
     for (const [i] of reviews.entries()) {
       assert.equal(mailsTo(`race-${i}@customer.example`).length, decisions[i]!.status === 200 ? 1 : 0);
     }

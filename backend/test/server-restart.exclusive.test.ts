@@ -98,7 +98,7 @@ async function streamThrough(label: string, restart: () => Promise<void>): Promi
   const results = await sending;
   // A Redis restart without persistence loses queued jobs; the sweeper rebuilds them from Postgres.
   for (const { runId } of results) await api.waitForRun(runId, ['sent'], 120_000);
-  await sleep(1_000);
+  await world.queuesDrained();
   for (const messageId of messages) {
     assert.equal(smtp.list().filter((mail) => mail.inReplyTo === messageId).length, 1, `one reply to ${messageId}`);
   }

@@ -51,18 +51,22 @@ test(
         assert.equal(accepted.status, 202);
         posted.push({ runId: accepted.body.runId, messageId });
       }
-      await eventually(async () => {
-        const [row] = await world.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM workflow_runs WHERE status = 'running'`,
-        );
-        return row!.n >= 4 ? true : undefined;
-      }, 'both workers busy');
+      await eventually(
+        async () => {
+          const [row] = await world.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM workflow_runs WHERE status = 'running'`,
+          );
+          return row!.n >= 4 ? true : undefined;
+        },
+        'both workers busy',
+        60_000,
+      ); // two worker processes booting beside other test files
 
       stopping.kill('SIGTERM');
       assert.equal(await stopping.exited(30_000), 0, 'the worker exits 0 within 30 s');
 
       for (const { runId } of posted) await api.waitForRun(runId, ['sent'], 120_000);
-      await sleep(1_000);
+      await world.queuesDrained();
       for (const { messageId } of posted) {
         assert.equal(smtp.list().filter((mail) => mail.inReplyTo === messageId).length, 1, `one reply to ${messageId}`);
       }

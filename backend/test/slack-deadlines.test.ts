@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { RunningService } from '../src/bootstrap';
 import { ApiClient } from './support/api-client';
 import { complaintEmail } from './support/emails';
+import { sweepDeadlines } from './support/deadlines';
 import { FakeSlack, type SlackCall } from './support/fake-slack';
 import { TestClock } from './support/test-clock';
 import { eventually, useWorldWithSmtp } from './support/test-service';
@@ -49,7 +50,8 @@ async function startService(options: { escalationChannel?: string }): Promise<vo
   api = new ApiClient(started.url);
 }
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What the next periodic sweeps would do: they must post nothing more. */
+const sweepAgain = () => sweepDeadlines(world, service!);
 
 /** Opens a review and waits for its Slack message. */
 async function openReview(address: string): Promise<{ reviewId: string; ts: string }> {
@@ -91,7 +93,7 @@ describe('Slack reminders and escalation (controllable clock)', () => {
     assert.equal(escalation!.args['thread_ts'], undefined, 'a top-level message in the escalation channel');
     assert.match(escalation!.args['text'], /from remind@customer\.example/);
     assert.match(escalation!.args['text'], new RegExp(`/reviews/${reviewId}\\|Open in Handoff`));
-    await pause(800); // several sweeps
+    await sweepAgain();
     assert.equal(reminders(ts).length, 1, 'one reminder');
     assert.equal(escalations(reviewId).length, 1, 'one escalation');
 
@@ -115,7 +117,7 @@ describe('Slack reminders and escalation (controllable clock)', () => {
     clock.advanceMinutes(REMIND_BEFORE);
     await eventually(async () => (escalations(reviewId).length ? true : undefined), 'escalation');
     await startService({ escalationChannel: ESCALATIONS });
-    await pause(800);
+    await sweepAgain();
     assert.equal(reminders(ts).length, 1, 'one reminder across restarts');
     assert.equal(escalations(reviewId).length, 1, 'one escalation across restarts');
   });
@@ -137,7 +139,7 @@ describe('Slack reminders and escalation (controllable clock)', () => {
     await eventually(async () => (slack.refused > refusedBefore ? true : undefined), 'a refused Slack call');
     slack.fault = undefined;
     await eventually(async () => (reminders(ts).length ? true : undefined), 'reminder after recovery', 40_000);
-    await pause(800);
+    await sweepAgain();
     assert.equal(reminders(ts).length, 1);
   });
 
@@ -149,7 +151,7 @@ describe('Slack reminders and escalation (controllable clock)', () => {
       async () => (threadReplies(ts).some((call) => /^Past due/.test(call.args['text'])) ? true : undefined),
       'the escalation in the thread',
     );
-    await pause(800);
+    await sweepAgain();
     assert.equal(threadReplies(ts).filter((call) => /^Past due/.test(call.args['text'])).length, 1);
     assert.equal(reminders(ts).length, 1, 'the reminder fires too, once');
     assert.equal(escalations(reviewId).length, 0, 'nothing in the escalation channel');

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../src/config/config.schema';
 import { ApiClient } from './support/api-client';
 import { complaintEmail } from './support/emails';
-import { useWorldWithSmtp } from './support/test-service';
+import { EventStreamReader } from './support/sse';
+import { TEST_ADMIN, useWorldWithSmtp } from './support/test-service';
 
 let api: ApiClient;
 const { world, smtp } = useWorldWithSmtp(async () => {
@@ -12,13 +13,21 @@ const { world, smtp } = useWorldWithSmtp(async () => {
 
 describe('without Slack settings', () => {
   test('reviews open as usual, the Slack route does not exist and no Slack work is queued', async () => {
+    const reviewer = await ApiClient.signIn(api.baseUrl, TEST_ADMIN.email, TEST_ADMIN.password);
+    const stream = new EventStreamReader(`${api.baseUrl}/api/v1/reviews/stream`, {
+      cookie: reviewer.defaultHeaders.cookie!,
+    });
+    assert.equal(await stream.open(), 200);
     const accepted = await api.post('/api/v1/events/email', complaintEmail());
     const run = await api.waitForRun(accepted.body.runId, ['awaiting_review']);
     assert.ok(run.reviewId);
     const response = await fetch(`${api.baseUrl}/api/v1/slack/events`, { method: 'POST', body: 'payload=%7B%7D' });
     assert.equal(response.status, 404);
-    // Were the Slack module loaded, the opened review would have queued a post (retried for minutes without Slack).
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Were the Slack module loaded, hearing review.opened would have queued a post (retried for minutes without
+    // Slack, so the queues would not drain).
+    await stream.waitFor((event) => event.type === 'review.opened' && event.data.reviewId === run.reviewId);
+    await stream.close();
+    await world.queuesDrained();
     const slackJobs = [
       ...(await api.get<string>('/metrics')).body.matchAll(
         /^handoff_queue_jobs\{queue="slack",state="[a-z-]+"\} (\d+)$/gm,

@@ -54,7 +54,6 @@ const outboundOf = async (runId: string) =>
       [runId],
     )
   )[0];
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Slack as the reply channel of a webhook source', () => {
   test('webhook → review → approve (edited): one chat.postMessage with the escaped answer in the thread, no email', async () => {
@@ -65,7 +64,7 @@ describe('Slack as the reply channel of a webhook source', () => {
     const decided = await api.post(`/api/v1/reviews/${run.reviewId}/decision`, { action: 'edit', text: edited });
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     await api.waitForRun(runId, ['sent']);
-    await pause(500);
+    await world.queuesDrained();
     const posts = postsTo(SUPPORT);
     assert.equal(posts.length, 1, 'exactly one post');
     assert.equal(posts[0]!.args['thread_ts'], THREAD);
@@ -81,7 +80,7 @@ describe('Slack as the reply channel of a webhook source', () => {
     const outbound = await outboundOf(runId);
     assert.equal(outbound!.status, 'failed');
     assert.match(outbound!.last_error!, /channel_not_found/);
-    await pause(1_500);
+    await world.queuesDrained();
     assert.equal(postsTo(GONE).length, 1, 'no retry after a permanent refusal');
   });
 
@@ -93,7 +92,7 @@ describe('Slack as the reply channel of a webhook source', () => {
     await eventually(async () => (slack.refused > refused ? true : undefined), 'a refused Slack call');
     slack.fault = undefined;
     await api.waitForRun(runId, ['sent']);
-    await pause(500);
+    await world.queuesDrained();
     assert.equal(postsTo(SUPPORT).length, before + 1, 'posted once');
     assert.ok((await outboundOf(runId))!.attempts >= 2);
   });

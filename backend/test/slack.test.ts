@@ -50,12 +50,17 @@ async function openReview(sender: string, overrides: Record<string, unknown> = {
     async () => slack.callsTo('chat.postMessage').find((call) => JSON.stringify(call.args).includes(reviewId)),
     'the review message',
   );
-  const [row] = await world.query<{ ts: string; channel: string }>(
-    `SELECT ts, channel FROM slack_messages WHERE review_id = $1`,
-    [reviewId],
+  const row = await eventually(
+    async () =>
+      (
+        await world.query<{ ts: string; channel: string }>(
+          `SELECT ts, channel FROM slack_messages WHERE review_id = $1`,
+          [reviewId],
+        )
+      )[0],
+    'the slack_messages row',
   );
-  await eventually(async () => (row ? true : undefined), 'the slack_messages row');
-  return { reviewId, post, ts: row!.ts, channel: row!.channel };
+  return { reviewId, post, ts: row.ts, channel: row.channel };
 }
 
 const decisionsOf = (reviewId: string) =>
@@ -149,7 +154,7 @@ describe('Slack review messages and decisions', () => {
     await sendInteraction(url, SECRET, buttonClick(REVIEWER.slackUser, 'review_approve', reviewId, channel, ts));
     await ephemeralTo(REVIEWER.slackUser, /already decided by sam@handoff\.test/);
     assert.equal((await decisionsOf(reviewId)).length, 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await world.queuesDrained();
     assert.equal(mailsTo('approve@customer.example').length, 1);
   });
 
@@ -260,7 +265,7 @@ describe('Slack review messages and decisions', () => {
       JSON.stringify(update.args['blocks']),
       new RegExp(`by ${decisions[0]!.actor.replace(/[.:]/g, '\\$&')}`),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await world.queuesDrained();
     assert.equal(mailsTo('race@customer.example').length, 1);
   });
 

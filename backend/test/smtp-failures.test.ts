@@ -42,7 +42,7 @@ test('a permanent SMTP refusal (5xx) fails the run at once with the server reaso
   const outbound = await outboundOf(run.id);
   assert.equal(outbound!.status, 'failed');
   assert.equal(outbound!.attempts, 1);
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await world.queuesDrained();
   assert.equal((await outboundOf(run.id))!.attempts, 1, 'no retry after a permanent refusal');
   assert.equal(smtp.list().filter((mail) => mail.envelopeTo.includes('gone@customer.example')).length, 0);
 });

@@ -155,7 +155,7 @@ describe('answers to webhook events go back to the source', () => {
     const outbound = await outboundOf(ticket.runId);
     assert.deepEqual([outbound!.status, outbound!.attempts], ['failed', 1]);
     assert.match(outbound!.last_error!, /400/);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await world.queuesDrained();
     assert.equal(receiver.callbacksFor(webhookId).length, 1, 'no retry after a permanent refusal');
   });
 
@@ -170,7 +170,7 @@ describe('answers to webhook events go back to the source', () => {
     assert.equal(again.body.duplicate, true);
     const outbound = await outboundOf(ticket.runId);
     assert.equal(await service.app.get(DeliveryService).deliver(outbound!.id), 'skipped');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await world.queuesDrained();
     assert.equal(receiver.callbacksFor(ticket.webhookId).length, 1);
   });
 

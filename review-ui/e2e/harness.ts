@@ -55,6 +55,16 @@ export const { seedReviews, seedOverviewDataset, SEED_CATEGORIES } = loadBackend
   seedOverviewDataset: (query: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>;
   SEED_CATEGORIES: string[];
 };
+/** The backend suite's email factories (`backend/test/support/emails.ts`). */
+const { complaintEmail } = loadBackend(join(ROOT, 'backend/dist/test/support/emails.js')) as {
+  complaintEmail: (overrides?: Record<string, unknown>) => {
+    messageId: string;
+    from: { address: string; name: string };
+    to: { address: string }[];
+    subject: string;
+    text: string;
+  };
+};
 /** Standard Webhooks signing and the helpdesk source's secrets, as the backend's inbound tests use them. */
 export const { standardWebhookHeaders } = loadBackend(
   join(ROOT, 'backend/dist/test/fixtures/inbound/providers.js'),
@@ -269,16 +279,14 @@ export class Stack {
 }
 
 let counter = 0;
-/** A complaint (always reviewed) with a unique subject and sender. */
+/** A complaint (always reviewed): the backend suite's factory, with a unique subject and sender. */
 export function complaint(overrides: Record<string, unknown> = {}) {
   counter += 1;
   const tag = `${Date.now().toString(36)}${counter}`;
-  return {
+  return complaintEmail({
     messageId: `<ui-${tag}@customer.example>`,
     from: { address: `customer-${tag}@customer.example`, name: `Casey ${tag}` },
-    to: [{ address: 'support@handoff.test' }],
     subject: `Complaint ${tag}: terrible service`,
-    text: 'This is the worst service I have ever experienced. Your agent was rude and nobody has answered my emails for two weeks. I am extremely unhappy and want to file a formal complaint with a manager.',
     ...overrides,
-  };
+  });
 }

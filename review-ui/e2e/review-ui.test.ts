@@ -331,7 +331,12 @@ describe('review UI in Chromium against the real backend', () => {
     // Even with remote images allowed, plain http (and everything else) stays blocked.
     await page.getByRole('button', { name: 'Load remote images' }).click();
     await page.getByRole('button', { name: 'Block remote images' }).waitFor();
-    await page.waitForTimeout(1_000);
+    // The email is reloaded under the new policy; whatever it fetches has been fetched once that document has loaded.
+    await frame
+      .locator('meta[http-equiv="Content-Security-Policy"][content*="img-src https:"]')
+      .waitFor({ state: 'attached' });
+    const reloaded = await (await iframe.elementHandle())!.contentFrame();
+    await reloaded!.waitForLoadState('load');
     assert.deepEqual(dialogs, []);
     assert.deepEqual(stack.trap.hits, []);
     assert.deepEqual(

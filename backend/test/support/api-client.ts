@@ -1,4 +1,4 @@
-import { TEST_API_KEY, TEST_UI_ORIGIN } from './test-service';
+import { eventually, TEST_API_KEY, TEST_UI_ORIGIN } from './test-service';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -68,15 +68,20 @@ export class ApiClient {
 
   /** Waits until the run reaches one of `statuses`; returns its details. */
   async waitForRun(runId: string, statuses: string[], timeoutMs = 20_000): Promise<any> {
-    const deadline = Date.now() + timeoutMs;
     let last: any;
-    while (Date.now() < deadline) {
-      last = (await this.get(`/api/v1/runs/${runId}`)).body;
-      if (statuses.includes(last?.status)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      return await eventually(
+        async () => {
+          last = (await this.get(`/api/v1/runs/${runId}`)).body;
+          return statuses.includes(last?.status) ? last : undefined;
+        },
+        `run ${runId}`,
+        timeoutMs,
+      );
+    } catch {
+      throw new Error(
+        `run ${runId} did not reach ${statuses.join('|')} (last: ${JSON.stringify(last?.status)} ${last?.error ?? ''})`,
+      );
     }
-    throw new Error(
-      `run ${runId} did not reach ${statuses.join('|')} (last: ${JSON.stringify(last?.status)} ${last?.error ?? ''})`,
-    );
   }
 }

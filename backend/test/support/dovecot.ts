@@ -3,6 +3,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './test-service';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -10,6 +11,16 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** Whether a process we did not start (dovecot daemonises) still exists. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -78,8 +89,9 @@ export class Dovecot {
   async stop(): Promise<void> {
     if (!this.dir) return;
     try {
-      process.kill(Number(readFileSync(join(this.dir, 'run', 'master.pid'), 'utf8')), 'SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const pid = Number(readFileSync(join(this.dir, 'run', 'master.pid'), 'utf8'));
+      process.kill(pid, 'SIGTERM');
+      await eventually(async () => (isRunning(pid) ? undefined : true), 'dovecot to exit');
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }

@@ -1,12 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { after } from 'node:test';
+import type { Readable } from 'node:stream';
 import type { TestWorld } from './test-service';
 
 const MAIN = join(__dirname, '../../src/main.js');
+const ANNOUNCE_START = join(__dirname, 'announce-start.js');
+
+const started = new Set<WorkerProcess>();
+// A test that failed half-way leaves its workers running, and the file could never end: stop them.
+after(() => {
+  for (const worker of started) if (worker.running) worker.kill('SIGKILL');
+});
 
 /** A real worker process (`APP_ROLE=worker`) on the world's database and Redis prefix. */
 export class WorkerProcess {
   private child?: ChildProcess;
+  private mainLoading?: Promise<void>;
   exitCode: number | null = null;
 
   constructor(
@@ -16,12 +27,24 @@ export class WorkerProcess {
 
   start(): void {
     this.exitCode = null;
-    const child = spawn(process.execPath, [MAIN], {
+    const logs = process.env.TEST_LOGS ? 'inherit' : 'ignore';
+    const child = spawn(process.execPath, ['--require', ANNOUNCE_START, MAIN], {
       env: { PATH: process.env.PATH, ...this.world.env({ APP_ROLE: 'worker', ...this.env }) },
-      stdio: process.env.TEST_LOGS ? 'inherit' : 'ignore',
+      stdio: ['ignore', logs, logs, 'pipe'],
     });
+    this.mainLoading = once(child.stdio[3] as Readable, 'data').then(() => undefined);
+    this.mainLoading.catch(() => undefined); // only a test that waits for it cares
     child.on('exit', (code, signal) => (this.exitCode = code ?? (signal ? 128 : 1)));
     this.child = child;
+    started.add(this);
+  }
+
+  /**
+   * Resolves once node is about to run main.js (announced by a preloaded script), whose first statements
+   * handle SIGTERM: a signal before that meets node's default action, however the service handles it.
+   */
+  loadingMain(): Promise<void> {
+    return this.mainLoading!;
   }
 
   get running(): boolean {
