@@ -13,7 +13,7 @@ import { createDatabaseIfMissing, setUpDatabase } from '../../src/database/setup
 import { BenchApi } from './api';
 import { runBaseline } from './baseline';
 import { parseOptions, USAGE, UsageError, type BenchOptions } from './options';
-import { BenchDatabase, settledReading } from './postgres';
+import { BenchDatabase, settledReading, type DatabaseReading } from './postgres';
 import {
   combined,
   llmFigures,
@@ -65,6 +65,10 @@ async function baselinePart(run: Run): Promise<void> {
     control,
   );
   const phases = { auto: auto!, review: review! };
+  if (auto!.interrupted !== 0 || review!.interrupted !== review!.runs)
+    run.report.warnings.push(
+      `bare engine: ${auto!.interrupted} auto-sent runs and ${review!.interrupted} of ${review!.runs} reviewed runs stopped for review`,
+    );
   const figures: BaselineFigures = { ...combined([auto!, review!]), phases };
   run.report.baseline = figures;
 }
@@ -168,19 +172,28 @@ async function servicePart(run: Run): Promise<void> {
     probes: null,
   };
   run.report.service = figures;
+  // The liveness probes of slow-llm read the database every 200 ms, so its commit counts would be theirs.
+  const read = (): Promise<DatabaseReading> =>
+    options.mode === 'normal'
+      ? settledReading(database, control)
+      : database.checkpointBytes().then((checkpointBytes) => ({ commits: Number.NaN, checkpointBytes }));
   try {
-    const start = await settledReading(database, control);
+    const start = await read();
     const auto = await throughputPhase(context, 'auto', counts.auto);
-    const afterAuto = auto.finished ? await settledReading(database, control) : undefined;
+    const afterAuto = auto.finished ? await read() : undefined;
     figures.phases.auto = phaseFigures(auto, start, afterAuto);
     figures.ingestToSmtpMs.underLoad = summarise(auto.ingestToSmtpMs);
     figures.ingestMs = summarise(auto.ingestMs);
     if (!auto.finished) throw new OutOfTime(options.timeoutSeconds);
     const review = await throughputPhase(context, 'review', counts.review);
-    const afterReview = review.finished ? await settledReading(database, control) : undefined;
+    const afterReview = review.finished ? await read() : undefined;
     figures.phases.review = phaseFigures(review, afterAuto, afterReview);
     figures.ingestMs = summarise([...auto.ingestMs, ...review.ingestMs]);
     if (!review.finished) throw new OutOfTime(options.timeoutSeconds);
+    if (auto.reviewsOpened !== 0 || review.reviewsOpened !== review.runs)
+      run.report.warnings.push(
+        `the service held ${auto.reviewsOpened} emails crafted to auto-send and ${review.reviewsOpened} of ${review.runs} crafted for review: the per-phase figures are mixed`,
+      );
     Object.assign(figures, combined([figures.phases.auto, figures.phases.review]));
   } finally {
     figures.probes = (await probes?.stop()) ?? null;
@@ -248,6 +261,7 @@ async function main(): Promise<void> {
       settings: settingsOf(options),
       machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? null), node: process.version },
       didNotFinish: null,
+      warnings: [],
       service: null,
       baseline: null,
       ratio: null,

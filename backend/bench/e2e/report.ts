@@ -57,6 +57,8 @@ export interface BenchReport {
   machine: { cpus: number; loadAverage1m: number | null; node: string };
   /** null when everything finished; otherwise what ran out of time or failed. */
   didNotFinish: string | null;
+  /** Things that make a figure mean less than it says, e.g. an email that did not go the way it was crafted to. */
+  warnings: string[];
   service: ServiceFigures | null;
   baseline: BaselineFigures | null;
   /** Service runs/s divided by the bare engine's, measured in the same run. */
@@ -132,6 +134,7 @@ export function renderTables(report: BenchReport): string {
     `machine: ${report.machine.cpus} CPUs, load ${show(report.machine.loadAverage1m)} at start, Node ${report.machine.node}`,
   );
   if (report.didNotFinish) lines.push(`DID NOT FINISH: ${report.didNotFinish}`);
+  for (const warning of report.warnings) lines.push(`WARNING: ${warning}`);
   const { service, baseline } = report;
   if (service || baseline) {
     lines.push('', '| Figure | Handoff | Bare engine |', '|---|---:|---:|');

@@ -69,7 +69,7 @@ export class Reviewer {
       this.api
         .streamReviews(
           (type, data) => {
-            if (type === 'review.opened') this.take(data.reviewId, true);
+            if (type === 'review.opened') this.take(data.reviewId);
           },
           connected,
           signal,
@@ -81,10 +81,10 @@ export class Reviewer {
     });
   }
 
-  private take(reviewId: string, fromStream: boolean): void {
+  private take(reviewId: string): void {
     if (this.seen.has(reviewId)) return;
     this.seen.add(reviewId);
-    if (fromStream) this.opened += 1;
+    this.opened += 1;
     this.waiting.push(reviewId);
     this.drain();
   }
@@ -113,7 +113,7 @@ export class Reviewer {
   async sweepIfStalled(): Promise<void> {
     if (Date.now() - this.lastProgress < REVIEWER_FALLBACK_MS) return;
     this.lastProgress = Date.now();
-    for (const reviewId of await this.api.pendingReviewIds(this.control.signal)) this.take(reviewId, false);
+    for (const reviewId of await this.api.pendingReviewIds(this.control.signal)) this.take(reviewId);
   }
 
   throwIfFailed(): void {

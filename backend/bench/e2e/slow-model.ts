@@ -3,8 +3,8 @@ import { requestText, startFakeOpenAIServer, triageResponder, type TriageScript 
 /** What the fake model answers: order-status emails are confident and clean, complaints always go to review. */
 function scriptFor(prompt: string): TriageScript {
   const name = /From: ([A-Z][a-z]+)/.exec(prompt)?.[1] ?? 'there';
-  // The bench's addresses say what each email is for (emails.ts, customerAddress).
-  if (/<review-\d+\./.test(prompt)) {
+  // The bench's addresses say what each email is for (emails.ts, customerAddress); prompts show <> as ‹›.
+  if (/\breview-\d+\.\w+@customer\.example/.test(prompt)) {
     return {
       classification: {
         category: 'complaint',
