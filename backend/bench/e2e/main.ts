@@ -55,6 +55,7 @@ function emailCounts(options: BenchOptions) {
 async function baselinePart(run: Run): Promise<void> {
   const { options, control, tag } = run;
   const database = new BenchDatabase(options.postgresUrl, `handoff_bench_${tag}_engine`).register(run.control);
+  run.report.resources.databases.push(database.name);
   // Its own database, holding only LangGraph's tables (runBaseline creates them).
   await createDatabaseIfMissing(database.url);
   const [auto, review] = await runBaseline(
@@ -77,6 +78,8 @@ async function servicePart(run: Run): Promise<void> {
   const { options, control, tag } = run;
   const database = new BenchDatabase(options.postgresUrl, `handoff_bench_${tag}_service`).register(control);
   const redisPrefix = `handoff_bench_${tag}`;
+  run.report.resources.databases.push(database.name);
+  run.report.resources.redisPrefix = redisPrefix;
   control.onCleanUp(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(options.redisUrl, redisPrefix));
   await setUpDatabase(database.url);
 
@@ -260,6 +263,7 @@ async function main(): Promise<void> {
       mode: options.mode,
       settings: settingsOf(options),
       machine: { cpus: cpus().length, loadAverage1m: round(loadavg()[0] ?? null), node: process.version },
+      resources: { databases: [], redisPrefix: null },
       didNotFinish: null,
       warnings: [],
       service: null,

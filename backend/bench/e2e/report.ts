@@ -55,6 +55,8 @@ export interface BenchReport {
   mode: BenchOptions['mode'];
   settings: Record<string, number>;
   machine: { cpus: number; loadAverage1m: number | null; node: string };
+  /** What the run created and removed again. */
+  resources: { databases: string[]; redisPrefix: string | null };
   /** null when everything finished; otherwise what ran out of time or failed. */
   didNotFinish: string | null;
   /** Things that make a figure mean less than it says, e.g. an email that did not go the way it was crafted to. */
