@@ -159,6 +159,7 @@ async function servicePart(run: Run): Promise<void> {
     phases: {
       auto: {
         runs: counts.auto,
+        ingested: 0,
         completed: 0,
         finished: false,
         seconds: null,
@@ -201,7 +202,8 @@ async function servicePart(run: Run): Promise<void> {
   } finally {
     figures.probes = (await probes?.stop()) ?? null;
     if (model) {
-      const emails = WARMUP_EMAILS + figures.phases.auto.completed + (figures.phases.review?.completed ?? 0);
+      // Per email taken in: runs still in flight at a timeout have made some of their calls.
+      const emails = WARMUP_EMAILS + figures.phases.auto.ingested + (figures.phases.review?.ingested ?? 0);
       figures.llm = llmFigures(model.usage, emails);
     }
   }
@@ -232,6 +234,14 @@ function settingsOf(options: BenchOptions): Record<string, number> {
     case 'ingest':
       return { rate: options.rate, durationSeconds: options.durationSeconds, ...common };
   }
+}
+
+/** How far the run got when time ran out. */
+function progress({ service, baseline }: BenchReport): string {
+  if (!service) return baseline ? 'the service had not started its phases' : 'the bare engine had not finished';
+  const phase = service.phases.review ?? service.phases.auto;
+  const name = service.phases.review ? 'reviewed' : 'auto-sent';
+  return `the service's ${name} phase had ${phase.completed} of ${phase.runs} replies at the SMTP sink`;
 }
 
 async function main(): Promise<void> {
@@ -278,7 +288,7 @@ async function main(): Promise<void> {
     await servicePart(run);
   } catch (error) {
     if (error instanceof OutOfTime || control.signal.aborted) {
-      run.report.didNotFinish = `stopped after --timeout ${options.timeoutSeconds} s (the service did not finish its runs in time)`;
+      run.report.didNotFinish = `stopped by --timeout ${options.timeoutSeconds} s: ${progress(run.report)}`;
     } else {
       run.report.didNotFinish = `failed: ${(error as Error).stack ?? String(error)}`;
       process.exitCode = 1;

@@ -8,6 +8,9 @@ import { round, summarise, type LatencySummary } from './stats';
 
 export interface PhaseFigures {
   runs: number;
+  /** Emails the API accepted. */
+  ingested: number;
+  /** Replies at the SMTP sink. */
   completed: number;
   finished: boolean;
   seconds: number | null;
@@ -74,6 +77,7 @@ export function phaseFigures(phase: PhaseResult, before?: DatabaseReading, after
   const costs = before && after ? perRun(before, after, phase.runs) : undefined;
   return {
     runs: phase.runs,
+    ingested: phase.ingestMs.length,
     completed: phase.completed,
     finished: phase.finished,
     seconds: round(phase.seconds),
