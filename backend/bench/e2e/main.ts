@@ -146,6 +146,7 @@ async function servicePart(run: Run): Promise<void> {
       achievedRate: round(load.sent / load.seconds),
       latencyMs: summarise(load.latencies),
     };
+    control.check();
     return;
   }
 
@@ -237,7 +238,8 @@ function settingsOf(options: BenchOptions): Record<string, number> {
 }
 
 /** How far the run got when time ran out. */
-function progress({ service, baseline }: BenchReport): string {
+function progress({ service, baseline, ingestLoad }: BenchReport): string {
+  if (ingestLoad) return `${ingestLoad.sent} POSTs sent, ${ingestLoad.failures} failed or still open`;
   if (!service) return baseline ? 'the service had not started its phases' : 'the bare engine had not finished';
   const phase = service.phases.review ?? service.phases.auto;
   const name = service.phases.review ? 'reviewed' : 'auto-sent';
