@@ -94,13 +94,13 @@ export async function runBaseline(
   counts: Record<EmailKind, number>,
   concurrency: number,
   control: RunControl,
-): Promise<BaselinePhase[]> {
+): Promise<Record<EmailKind, BaselinePhase>> {
   const setupSaver = PostgresSaver.fromConnString(database.url, { schema: CHECKPOINT_SCHEMA });
   await setupSaver.setup();
   await setupSaver.end();
   const model = new LocalTriageModel();
   const policy = createTriagePolicy();
-  const phases: BaselinePhase[] = [];
+  const phases: Partial<Record<EmailKind, BaselinePhase>> = {};
   for (const kind of ['auto', 'review'] as const) {
     const before = await settledReading(database, control);
     // A fresh pool per phase: closing it makes its connections publish their counters.
@@ -130,14 +130,14 @@ export async function runBaseline(
     }
     const seconds = (performance.now() - started) / 1_000;
     const after = await settledReading(database, control);
-    phases.push({
+    phases[kind] = {
       kind,
       runs: counts[kind],
       seconds,
       runsPerSecond: counts[kind] / seconds,
       interrupted,
       ...perRun(before, after, counts[kind]),
-    });
+    };
   }
-  return phases;
+  return phases as Record<EmailKind, BaselinePhase>;
 }

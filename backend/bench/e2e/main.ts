@@ -58,19 +58,19 @@ async function baselinePart(run: Run): Promise<void> {
   run.report.resources.databases.push(database.name);
   // Its own database, holding only LangGraph's tables (runBaseline creates them).
   await createDatabaseIfMissing(database.url);
-  const [auto, review] = await runBaseline(
+  const phases = await runBaseline(
     database,
     tag,
     emailCounts(options),
     Math.max(1, options.workers) * options.concurrency,
     control,
   );
-  const phases = { auto: auto!, review: review! };
-  if (auto!.interrupted !== 0 || review!.interrupted !== review!.runs)
+  const { auto, review } = phases;
+  if (auto.interrupted !== 0 || review.interrupted !== review.runs)
     run.report.warnings.push(
-      `bare engine: ${auto!.interrupted} auto-sent runs and ${review!.interrupted} of ${review!.runs} reviewed runs stopped for review`,
+      `bare engine: ${auto.interrupted} auto-sent runs and ${review.interrupted} of ${review.runs} reviewed runs stopped for review`,
     );
-  const figures: BaselineFigures = { ...combined([auto!, review!]), phases };
+  const figures: BaselineFigures = { ...combined([auto, review]), phases };
   run.report.baseline = figures;
 }
 
@@ -114,7 +114,7 @@ async function servicePart(run: Run): Promise<void> {
       : { LLM_PROVIDER: 'local' }),
   };
   const cluster = await ServiceCluster.start(env, options.workers, logDir, control);
-  control.onCleanUp('keep the failure logs', async () => {
+  control.onCleanUp('print the logs of a run that did not finish', async () => {
     if (run.report.didNotFinish) console.error(cluster.logTails());
   });
   const api = new BenchApi(cluster.url, apiKey);
@@ -141,7 +141,8 @@ async function servicePart(run: Run): Promise<void> {
     run.report.ingestLoad = {
       rate: options.rate,
       sent: load.sent,
-      failures: load.failures,
+      failures: Object.values(load.failures).reduce((sum, count) => sum + count, 0),
+      failureReasons: load.failures,
       seconds: round(load.seconds),
       achievedRate: round(load.sent / load.seconds),
       latencyMs: summarise(load.latencies),

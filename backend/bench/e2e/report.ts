@@ -49,6 +49,7 @@ export interface IngestLoadFigures {
   rate: number;
   sent: number;
   failures: number;
+  failureReasons: Record<string, number>;
   seconds: number | null;
   achievedRate: number | null;
   latencyMs: LatencySummary;
@@ -212,6 +213,7 @@ export function renderTables(report: BenchReport): string {
     lines.push(
       '',
       `ingest load: ${load.sent} POSTs at ${load.rate}/s (achieved ${show(load.achievedRate)}/s), ${load.failures} failed`,
+      ...Object.entries(load.failureReasons).map(([reason, count]) => `  ${count} × ${reason}`),
       `round trip: p50 ${show(load.latencyMs.p50, ' ms')}, p99 ${show(load.latencyMs.p99, ' ms')}, max ${show(load.latencyMs.max, ' ms')}`,
     );
   }

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** The global time bound ran out: the phase in progress reports how far it got. */
 export class OutOfTime extends Error {
   constructor(readonly seconds: number) {
@@ -18,6 +20,8 @@ export class RunControl {
 
   constructor(readonly timeoutSeconds: number) {
     this.timer = setTimeout(() => this.timeout.abort(new OutOfTime(timeoutSeconds)), timeoutSeconds * 1_000);
+    // Every request of the run listens on this one signal: thousands at a time in ingest mode.
+    setMaxListeners(0, this.timeout.signal);
   }
 
   /** Aborted when the time bound runs out; pass it to waits and requests. */

@@ -270,11 +270,12 @@ export async function ingestAtRate(
   context: ServiceContext,
   rate: number,
   durationSeconds: number,
-): Promise<{ sent: number; failures: number; seconds: number; latencies: number[] }> {
+): Promise<{ sent: number; failures: Record<string, number>; seconds: number; latencies: number[] }> {
   const total = rate * durationSeconds;
   const latencies: number[] = [];
   const inFlight = new Set<Promise<void>>();
-  let failures = 0;
+  /** Failed requests by what went wrong (status and the start of the answer, or the network error). */
+  const failures: Record<string, number> = {};
   const indexes = take(context, 'auto', total);
   const started = performance.now();
   let sent = 0;
@@ -286,7 +287,10 @@ export async function ingestAtRate(
         .ingest(benchEmail(context.runTag, 'auto', indexes[sent]!), context.control.signal)
         .then(
           ({ ms }) => void latencies.push(ms),
-          () => void (failures += 1),
+          (error: Error) => {
+            const reason = error.message.slice(0, 80);
+            failures[reason] = (failures[reason] ?? 0) + 1;
+          },
         );
       inFlight.add(request);
       void request.finally(() => inFlight.delete(request));
