@@ -5,11 +5,11 @@ import { Pool } from 'pg';
 import {
   createTriagePolicy,
   LocalTriageModel,
-  type Classification,
   type InboundMessage,
   type TriageModel,
   type TriagePolicy,
 } from '@handoff/graphs';
+import type { Classification } from '@handoff/contracts';
 import { CHECKPOINT_SCHEMA } from '../../src/database/setup';
 import { benchEmail, inboundMessage, type EmailKind } from './emails';
 import { perRun, settledReading, type BenchDatabase } from './postgres';
