@@ -24,5 +24,7 @@ export const ThreadEntrySchema = z.object({
   from: z.string(),
   at: z.string(),
   text: z.string(),
+  /** Our replies only: who approved it (a reviewer, the API key, or `auto`); shown to reviewers, never to the model. */
+  approvedBy: z.string().optional(),
 });
 export type ThreadEntry = z.infer<typeof ThreadEntrySchema>;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { Inject, Injectable, Logger, OnApplicationShutdown, PayloadTooLargeException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { PayloadTooLargeError } from '../common/domain-errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { UnparseableEmailError, type ParsedEmail } from '../ingest/parsed-email';
@@ -89,7 +90,7 @@ async function strippedText(html: string): Promise<string> {
  */
 export async function parseMimeSafely(raw: Buffer): Promise<ParsedEmail> {
   if (raw.length > settings.maxMimeBytes) {
-    throw new PayloadTooLargeException(
+    throw new PayloadTooLargeError(
       `the message is ${raw.length} bytes; raw MIME is accepted up to ${settings.maxMimeBytes} bytes`,
     );
   }

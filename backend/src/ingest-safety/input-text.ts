@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { InvalidInputError } from '../common/domain-errors';
 import type { EmailAddress } from '@handoff/contracts';
 import type { ParsedEmail } from '../ingest/parsed-email';
 
@@ -22,8 +22,8 @@ const MAX_ADDRESS = 320;
 
 function identifier(value: string, what: string, maxLength: number): string {
   if (hasInvalidCharacters(value))
-    throw new BadRequestException(`${what} contains a control character or invalid Unicode`);
-  if (value.length > maxLength) throw new BadRequestException(`${what} is longer than ${maxLength} characters`);
+    throw new InvalidInputError(`${what} contains a control character or invalid Unicode`);
+  if (value.length > maxLength) throw new InvalidInputError(`${what} is longer than ${maxLength} characters`);
   return value;
 }
 

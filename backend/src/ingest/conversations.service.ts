@@ -29,7 +29,8 @@ export class ConversationsService implements RunInputs, Conversations, ReviewMes
       text: event.textBody,
       receivedAt: event.receivedAt.toISOString(),
       attachments: event.attachments,
-      thread: await this.threads.of(event),
+      // Who approved our earlier replies is for reviewers, not for the model.
+      thread: (await this.threads.of(event)).map(({ approvedBy: _approvedBy, ...entry }) => entry),
     };
   }
 

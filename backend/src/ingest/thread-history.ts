@@ -41,6 +41,7 @@ export class ThreadHistory {
       ...replies.map((reply) => ({
         direction: 'outbound' as const,
         from: this.config.MAIL_FROM,
+        approvedBy: reply.approvedBy,
         at: (reply.sentAt ?? reply.createdAt).toISOString(),
         text: reply.body,
       })),

@@ -121,7 +121,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 {message.thread.map((entry, index) => (
                   <li key={index}>
                     <p className="muted">
-                      {entry.direction === 'inbound' ? 'From' : 'We replied as'} {entry.from}, {formatDate(entry.at)}
+                      {entry.direction === 'inbound' ? 'From' : 'We replied as'} {entry.approvedBy ?? entry.from},{' '}
+                      {formatDate(entry.at)}
                     </p>
                     <pre className="body">{entry.text}</pre>
                   </li>
