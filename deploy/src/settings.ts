@@ -110,6 +110,11 @@ export const SETTINGS: readonly Setting[] = [
   plain('PUBLIC_UI_URL', 'text', ['backend', 'review-ui']),
   plain('SESSION_TTL_HOURS'),
   plain('SESSION_RECHECK_MS'),
+  plain('SIGNIN_MAX_FAILURES_PER_ACCOUNT'),
+  plain('SIGNIN_MAX_FAILURES_PER_CLIENT'),
+  plain('SIGNIN_FAILURE_WINDOW_SECONDS'),
+  plain('SIGNIN_LOCK_SECONDS'),
+  plain('SIGNIN_MAX_LOCK_SECONDS'),
   // Holds the webhook signing secrets and callback secrets.
   secret('WEBHOOK_SOURCES', 'json'),
   plain('CALLBACK_TIMEOUT_MS'),
