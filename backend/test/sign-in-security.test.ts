@@ -13,19 +13,21 @@ const CLIENT_LIMIT = 8;
 const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
 const world = new TestWorld();
+const THROTTLE = {
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: String(ACCOUNT_LIMIT),
+  SIGNIN_MAX_FAILURES_PER_CLIENT: String(CLIENT_LIMIT),
+  SIGNIN_FAILURE_WINDOW_SECONDS: '300',
+  SIGNIN_LOCK_SECONDS: '1',
+  SIGNIN_MAX_LOCK_SECONDS: '4',
+};
 let url: string;
+/** A second API on the same database and Redis that believes X-Forwarded-For from loopback proxies. */
+let behindProxyUrl: string;
 let admin: ApiClient;
 before(async () => {
   await world.setUp();
-  url = (
-    await world.start({
-      SIGNIN_MAX_FAILURES_PER_ACCOUNT: String(ACCOUNT_LIMIT),
-      SIGNIN_MAX_FAILURES_PER_CLIENT: String(CLIENT_LIMIT),
-      SIGNIN_FAILURE_WINDOW_SECONDS: '300',
-      SIGNIN_LOCK_SECONDS: '1',
-      SIGNIN_MAX_LOCK_SECONDS: '4',
-    })
-  ).url;
+  url = (await world.start(THROTTLE)).url;
+  behindProxyUrl = (await world.start({ ...THROTTLE, TRUST_PROXY: 'loopback', APP_ROLE: 'api' })).url;
   admin = await ApiClient.signIn(url, TEST_ADMIN.email, TEST_ADMIN.password);
 });
 after(() => world.tearDown());
@@ -48,11 +50,16 @@ interface SignInAnswer {
  * Signs in from a loopback address of the test's choosing (all of 127.0.0.0/8 is the loopback), so each
  * test is its own client for the per-address limit, as separate machines would be.
  */
-function signInFrom(localAddress: string, email: string, password: string): Promise<SignInAnswer> {
+function signInFrom(
+  localAddress: string,
+  email: string,
+  password: string,
+  { base = url, forwardedFor }: { base?: string; forwardedFor?: string } = {},
+): Promise<SignInAnswer> {
   const body = JSON.stringify({ email, password });
   return new Promise((resolve, reject) => {
     const request = http.request(
-      `${url}/api/v1/auth/login`,
+      `${base}/api/v1/auth/login`,
       {
         method: 'POST',
         localAddress,
@@ -60,6 +67,7 @@ function signInFrom(localAddress: string, email: string, password: string): Prom
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           origin: TEST_UI_ORIGIN,
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
         },
       },
       (response) => {
@@ -159,6 +167,29 @@ describe('sign-in throttling', () => {
     const [lock] = await auditOf('auth.sign_in_locked', email);
     assert.deepEqual(lock?.data.scopes, ['client']);
     assert.equal((await unlocked(client, email, PASSWORD)).status, 200, 'the address recovers');
+  });
+
+  test('X-Forwarded-For names the client only when TRUST_PROXY believes the proxy that sent it', async () => {
+    const { email } = await newReviewer();
+    const guess = (index: number) => `forger-${index}@handoff.test`;
+    // Straight to the API, a forged header changes nothing: the socket's address is the client.
+    for (let index = 0; index < CLIENT_LIMIT; index += 1) {
+      const answer = await signInFrom('127.0.0.61', guess(index), PASSWORD, { forwardedFor: `203.0.113.${index}` });
+      assert.equal(answer.status, 401);
+    }
+    const forged = await signInFrom('127.0.0.61', email, PASSWORD, { forwardedFor: '203.0.113.99' });
+    assert.equal(forged.status, 429);
+
+    // Behind a believed proxy, each browser is its own client; the proxy's address is not locked for all of them.
+    const proxy = { base: behindProxyUrl, forwardedFor: '198.51.100.7' };
+    for (let index = 0; index < CLIENT_LIMIT; index += 1) {
+      assert.equal((await signInFrom('127.0.0.62', guess(100 + index), PASSWORD, proxy)).status, 401);
+    }
+    assert.equal((await signInFrom('127.0.0.62', email, PASSWORD, proxy)).status, 429);
+    const otherBrowser = { base: behindProxyUrl, forwardedFor: '198.51.100.8' };
+    assert.equal((await signInFrom('127.0.0.62', email, PASSWORD, otherBrowser)).status, 200);
+    const [failure] = await auditOf('auth.sign_in_failed', guess(100));
+    assert.equal(failure?.data.clientAddress, '198.51.100.7');
   });
 
   test('successful sign-ins do not count against the address (reviewers behind one NAT)', async () => {

@@ -91,6 +91,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('MAX_BODY_BYTES'),
   plain('MAX_MIME_BYTES'),
   plain('BODY_READ_TIMEOUT_MS'),
+  plain('TRUST_PROXY', 'csv'),
   plain('INGEST_PARSE_WORKERS'),
   plain('INGEST_PARSE_TIMEOUT_MS'),
   plain('INGEST_RATE_LIMIT_PER_MINUTE'),
