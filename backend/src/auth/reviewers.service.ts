@@ -132,7 +132,7 @@ export class ReviewersService implements OnApplicationBootstrap {
     if (!admission.admitted) {
       if (admission.newlyLocked.length > 0) await this.recordLock(email, clientAddress, admission);
       throw new TooManyRequestsError(
-        `too many failed sign-ins; try again in ${admission.retryAfterSeconds} s`,
+        `too many failed password attempts; try again in ${admission.retryAfterSeconds} seconds`,
         admission.retryAfterSeconds,
       );
     }
