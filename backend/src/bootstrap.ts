@@ -80,6 +80,7 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger, bodyParser: false });
   app.disable('x-powered-by');
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
   app.use(securityHeaders(config.PUBLIC_UI_URL));
   app.use(refuseNulInUrl, bodyReadTimeout(config.BODY_READ_TIMEOUT_MS));
   // Inbound channels verify signatures over the exact bytes, so they get the raw body whatever its type.

@@ -38,20 +38,39 @@ export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 /** GET /api/v1/reviewers (admin) → every account, oldest first. POST and PATCH answer with one ReviewerSchema. */
 export const ReviewerListSchema = z.object({ items: z.array(ReviewerSchema) });
 
-/** POST /api/v1/auth/login → 200 { reviewer } and an httpOnly session cookie; 401 on bad credentials. */
+/**
+ * POST /api/v1/auth/login → 200 { reviewer } and an httpOnly session cookie; 401 on bad credentials;
+ * 429 with Retry-After while the account or the client address is locked after too many failures.
+ */
 export const LoginInputSchema = z.object({
-  email: z.string().trim().toLowerCase().email(),
+  email: z.string().trim().toLowerCase().max(320).email(),
   password: z.string().min(1).max(200),
 });
 export type LoginInput = z.infer<typeof LoginInputSchema>;
+/** A password being set: the same rule whether an account is created, changes or is reset. */
+const NewPasswordSchema = z.string().min(12).max(200);
 /** POST /api/v1/reviewers (admin) */
 export const CreateReviewerInputSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
   name: z.string().trim().min(1).max(200),
-  password: z.string().min(12).max(200),
+  password: NewPasswordSchema,
   role: RoleSchema.default('reviewer'),
 });
 export type CreateReviewerInput = z.infer<typeof CreateReviewerInputSchema>;
+/**
+ * POST /api/v1/auth/password (signed in) → 204; the reviewer's other sessions end. 403 when the current
+ * password is wrong, 429 while locked (wrong current passwords count like failed sign-ins).
+ */
+export const ChangePasswordInputSchema = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: NewPasswordSchema })
+  .refine((input) => input.newPassword !== input.currentPassword, {
+    message: 'must differ from the current password',
+    path: ['newPassword'],
+  });
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInputSchema>;
+/** POST /api/v1/reviewers/:id/password (admin) → 204; every session of that reviewer ends. */
+export const ResetPasswordInputSchema = z.object({ password: NewPasswordSchema });
+export type ResetPasswordInput = z.infer<typeof ResetPasswordInputSchema>;
 /** PATCH /api/v1/reviewers/:id (admin) */
 export const UpdateReviewerInputSchema = z.object({ disabled: z.boolean().optional(), role: RoleSchema.optional() });
 export type UpdateReviewerInput = z.infer<typeof UpdateReviewerInputSchema>;

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { LoginInputSchema } from '@handoff/contracts';
+import { ChangePasswordInputSchema, LoginInputSchema } from '@handoff/contracts';
+import { ForbiddenError } from '../common/domain-errors';
 import { parseOrBadRequest } from '../common/validation';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { AuthGuard } from './auth.guard';
+import { clientAddress } from './client-address';
 import { CurrentPrincipal, type Principal } from './principal';
 import { Public } from './public.decorator';
 import { ReviewersService } from './reviewers.service';
@@ -34,7 +36,7 @@ export class AuthController {
     // A forged sign-in would put the victim's browser into the attacker's account.
     if (request.headers.origin) this.guard.checkOrigin(request);
     const { email, password } = parseOrBadRequest(LoginInputSchema, body);
-    const reviewer = await this.reviewers.authenticate(email, password);
+    const reviewer = await this.reviewers.authenticate(email, password, clientAddress(request));
     setSessionCookie(response, await this.sessions.start(reviewer.id), this.sessions.ttlMs, this.secureCookie);
     return { reviewer };
   }
@@ -51,6 +53,22 @@ export class AuthController {
       await this.sessions.end(token);
     }
     clearSessionCookie(response, this.secureCookie);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: "Change the signed-in reviewer's password (needs the current one); ends their other sessions",
+  })
+  async changePassword(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const token = readSessionCookie(request);
+    if (principal.kind !== 'session' || !token) throw new ForbiddenError('the API key has no password to change');
+    const passwords = parseOrBadRequest(ChangePasswordInputSchema, body);
+    await this.reviewers.changePassword(principal.id, passwords, clientAddress(request), token);
   }
 
   @Get('me')

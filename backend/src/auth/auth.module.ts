@@ -8,6 +8,7 @@ import { ReviewersService } from './reviewers.service';
 import { SessionRepository } from './session.repository';
 import { SessionWatchService } from './session-watch.service';
 import { SessionsService } from './sessions.service';
+import { SignInThrottle } from './sign-in-throttle';
 
 @Global()
 @Module({
@@ -20,6 +21,7 @@ import { SessionsService } from './sessions.service';
     ReviewerRepository,
     SessionRepository,
     SessionWatchService,
+    SignInThrottle,
   ],
   exports: [ReviewersService, SessionWatchService],
 })

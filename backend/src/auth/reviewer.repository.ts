@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Tx } from '../database/unit-of-work';
 import { ReviewerEntity } from './reviewer.entity';
 
-type ReviewerChange = Partial<Pick<ReviewerEntity, 'role' | 'disabledAt' | 'slackUserId'>>;
+type ReviewerChange = Partial<Pick<ReviewerEntity, 'role' | 'disabledAt' | 'slackUserId' | 'passwordHash'>>;
 
 /** Owns reviewers: the accounts that sign in and decide. */
 @Injectable()

@@ -1,6 +1,11 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateReviewerInputSchema, LinkSlackUserInputSchema, UpdateReviewerInputSchema } from '@handoff/contracts';
+import {
+  CreateReviewerInputSchema,
+  LinkSlackUserInputSchema,
+  ResetPasswordInputSchema,
+  UpdateReviewerInputSchema,
+} from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
 import { CurrentPrincipal, type Principal } from './principal';
 import { ReviewersService } from './reviewers.service';
@@ -33,6 +38,18 @@ export class ReviewersController {
     @CurrentPrincipal() principal: Principal,
   ) {
     return this.reviewers.update(id, parseOrBadRequest(UpdateReviewerInputSchema, body), principal.email);
+  }
+
+  @Post(':id/password')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Set a reviewer's password (admin); ends every session of theirs and lifts a sign-in lock" })
+  async resetPassword(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const { password } = parseOrBadRequest(ResetPasswordInputSchema, body);
+    await this.reviewers.resetPassword(id, password, principal.email);
   }
 
   @Put(':id/slack-user')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, LessThan, Not } from 'typeorm';
 import { notify } from '../database/notifications';
 import type { Tx } from '../database/unit-of-work';
 import type { Principal } from './principal';
@@ -52,8 +52,9 @@ export class SessionRepository {
     });
   }
 
-  async endAllOf(tx: Tx, reviewerId: string): Promise<void> {
-    await this.sessions(tx).delete({ reviewerId });
+  /** Ends every session of the reviewer, but the one whose token hash is `except` (the caller's own). */
+  async endAllOf(tx: Tx, reviewerId: string, except?: string): Promise<void> {
+    await this.sessions(tx).delete(except ? { reviewerId, tokenHash: Not(except) } : { reviewerId });
     await announceSessionChange(tx, reviewerId);
   }
 }

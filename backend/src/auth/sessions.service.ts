@@ -5,7 +5,8 @@ import type { AppConfig } from '../config/config.schema';
 import type { Principal } from './principal';
 import { SessionRepository } from './session.repository';
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What the sessions table stores of a cookie's token. */
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Browser sessions: the cookie holds 32 random bytes, the table only their SHA-256. */
 @Injectable()

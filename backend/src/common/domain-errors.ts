@@ -25,6 +25,7 @@ export type DomainErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'unprocessable'
+  | 'too_many_requests'
   | 'unavailable';
 
 /** The caller sent something malformed. */
@@ -60,6 +61,17 @@ export class UnsupportedMediaTypeError extends DomainError {
 /** Well-formed, but the rules say no (no draft to approve, no redrafts left, past the replay window). */
 export class UnprocessableError extends DomainError {
   readonly kind = 'unprocessable';
+}
+/** The caller must wait before trying again (e.g. a locked sign-in); answered with Retry-After. */
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too_many_requests';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 /** Something we depend on is down; the caller may retry later. */
 export class UnavailableError extends DomainError {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDependencyUnavailable } from './dependency-errors';
-import { DomainError, type DomainErrorKind } from './domain-errors';
+import { DomainError, TooManyRequestsError, type DomainErrorKind } from './domain-errors';
 
 /** Each domain error's status and the `error` text Nest's own exceptions put in the body. */
 const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; error: string }> = {
@@ -14,6 +14,7 @@ const DOMAIN_STATUS: Record<DomainErrorKind, { status: number; error: string }> 
   too_large: { status: HttpStatus.PAYLOAD_TOO_LARGE, error: 'Payload Too Large' },
   unsupported_media_type: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, error: 'Unsupported Media Type' },
   unprocessable: { status: HttpStatus.UNPROCESSABLE_ENTITY, error: 'Unprocessable Entity' },
+  too_many_requests: { status: HttpStatus.TOO_MANY_REQUESTS, error: 'Too Many Requests' },
   unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable' },
 };
 
@@ -40,6 +41,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     if (error instanceof DomainError) {
       const { status, error: name } = DOMAIN_STATUS[error.kind];
+      if (error instanceof TooManyRequestsError) response.setHeader('Retry-After', String(error.retryAfterSeconds));
       response
         .status(status)
         .json({ statusCode: status, message: error.message, ...(error.details ?? { error: name }) });

@@ -18,6 +18,23 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ ...KEY, OPENAI_API_KEY: 'sk-test' }).LLM_PROVIDER, 'openai');
   });
 
+  test('TRUST_PROXY is a hop count or a list of proxies, never "trust everyone"', () => {
+    assert.equal(loadConfig(KEY).TRUST_PROXY, undefined);
+    assert.equal(loadConfig({ ...KEY, TRUST_PROXY: '2' }).TRUST_PROXY, 2);
+    assert.deepEqual(loadConfig({ ...KEY, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY, [
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    assert.throws(() => loadConfig({ ...KEY, TRUST_PROXY: 'true' }), /TRUST_PROXY/);
+  });
+
+  test('the sign-in lock cannot be longer at first than at most', () => {
+    assert.throws(
+      () => loadConfig({ ...KEY, SIGNIN_LOCK_SECONDS: '600', SIGNIN_MAX_LOCK_SECONDS: '60' }),
+      /SIGNIN_MAX_LOCK_SECONDS/,
+    );
+  });
+
   test('empty values mean unset', () => {
     assert.equal(loadConfig({ ...KEY, SMTP_URL: '', PORT: '' }).PORT, 3000);
   });

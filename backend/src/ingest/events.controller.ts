@@ -12,6 +12,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags
 import type { Request } from 'express';
 import { z } from 'zod';
 import { parseOrBadRequest } from '../common/validation';
+import { Roles } from '../auth/roles.decorator';
 import { IngestRateLimitGuard } from './rate-limit.guard';
 import { EmailJsonSchema, emailFromJson } from './email-json.dto';
 import { EventsService, IngestResult } from './events.service';
@@ -25,6 +26,8 @@ const IdempotencyKeySchema = z
 
 @ApiTags('events')
 @ApiBearerAuth()
+// Operators and machines feed mail in; a reviewer who could ingest could forge a customer's email and approve it.
+@Roles('admin')
 @Controller('api/v1/events')
 export class EventsController {
   constructor(private readonly events: EventsService) {}

@@ -2,10 +2,12 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DeadLetterQuerySchema } from '@handoff/contracts';
 import { parseOrBadRequest } from '../common/validation';
+import { Roles } from '../auth/roles.decorator';
 import { DeadLettersService } from './dead-letters.service';
 
 @ApiTags('runs')
 @ApiBearerAuth()
+@Roles('admin')
 @Controller('api/v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { Roles } from '../auth/roles.decorator';
 import { addToWorkContext } from '../observability/context';
 import { RunReplayService } from '../workflow/run-replay.service';
 import { RunDetails, RunDetailsService } from './run-details.service';
@@ -34,7 +35,10 @@ export class RunsController {
 
   @Post(':id/replay')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Replay a failed run from its last checkpoint (never sends a second reply)' })
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Replay a failed run from its last checkpoint (never sends a second reply); admin or API key',
+  })
   replay(@Param('id', RunId()) id: string, @CurrentPrincipal() principal: Principal) {
     return this.replays.replay(id, principal.id);
   }
