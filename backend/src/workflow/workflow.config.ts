@@ -27,7 +27,7 @@ export const WorkflowConfig = {
   /** Connections in a worker's LangGraph checkpointer pool. */
   CHECKPOINT_POOL_SIZE: z.coerce.number().int().min(1).default(10),
   /** How long a worker's claim on a run lasts without renewal; a crashed worker's runs resume after it. */
-  RUN_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
+  RUN_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** Checkpoints of runs that ended (sent, rejected, ignored, timed out) are deleted after this many hours. */
   CHECKPOINT_RETENTION_HOURS: z.coerce
     .number()
