@@ -1,6 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DataSource } from 'typeorm';
 import { startFakeOpenAIServer, triageResponder, type FakeOpenAIServer } from '@handoff/graphs/testing';
+import { PoolBudget } from '../src/database/pool-budget';
 import { ApiClient } from './support/api-client';
 import { orderStatusEmail } from './support/emails';
 import { eventually, useWorldWithSmtp } from './support/test-service';
@@ -92,4 +94,23 @@ test('a worker far above its pool sizes finishes every run while the API keeps a
     'SELECT count(*)::int AS held FROM workflow_runs WHERE lease_owner IS NOT NULL',
   );
   assert.equal(leases!.held, 0, 'every lease was released');
+});
+
+test('boot refuses pools that PostgreSQL cannot hold at once', async () => {
+  const service = await world.start({ APP_ROLE: 'api' });
+  try {
+    const [server] = await world.query<{ usable: number }>(
+      `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int AS usable`,
+    );
+    const check = (settings: Record<string, string>) =>
+      new PoolBudget(service.app.get(DataSource), world.config(settings)).onModuleInit();
+    await assert.rejects(
+      check({ APP_ROLE: 'worker', DATABASE_POOL_SIZE: String(server!.usable), CHECKPOINT_POOL_SIZE: '1' }),
+      /DATABASE_POOL_SIZE \+ CHECKPOINT_POOL_SIZE = \d+ connections, but PostgreSQL accepts at most \d+/,
+    );
+    // The API role opens no checkpointer pool, so the same size fits there.
+    await check({ APP_ROLE: 'api', DATABASE_POOL_SIZE: String(server!.usable), CHECKPOINT_POOL_SIZE: '1' });
+  } finally {
+    await world.stop(service);
+  }
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -15,13 +15,14 @@ export function connectionsNeeded(config: AppConfig): number {
  * short statement or transaction at a time (its exclusivity is a lease row, see RunLeases).
  */
 @Injectable()
-export class PoolBudget implements OnApplicationBootstrap {
+export class PoolBudget implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  // At module init, before any queue worker starts taking jobs.
+  async onModuleInit(): Promise<void> {
     const [{ usable }] = (await this.dataSource.query(
       `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int AS usable`,
     )) as [{ usable: number }];
