@@ -67,6 +67,8 @@ export const SETTINGS: readonly Setting[] = [
   // URLs that may carry a user and password are secrets.
   secret('DATABASE_URL'),
   secret('REDIS_URL'),
+  plain('DATABASE_POOL_SIZE'),
+  plain('CHECKPOINT_POOL_SIZE'),
   plain('REDIS_PREFIX'),
   secret('ADMIN_API_KEY'),
   secret('SMTP_URL'),
@@ -96,6 +98,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('INGEST_PARSE_TIMEOUT_MS'),
   plain('INGEST_RATE_LIMIT_PER_MINUTE'),
   plain('WORKER_CONCURRENCY'),
+  plain('RUN_LEASE_MS'),
   plain('SWEEP_INTERVAL_MS'),
   plain('REVIEW_DUE_MINUTES'),
   plain('REVIEW_REMINDER_MINUTES_BEFORE'),

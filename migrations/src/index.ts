@@ -10,6 +10,7 @@ import { QueueFacetCounts1795288831354 } from './1795288831354-QueueFacetCounts'
 import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 import { SenderScopedMessageIds1795300000000 } from './1795300000000-SenderScopedMessageIds';
 import { EventChannel1796165275403 } from './1796165275403-EventChannel';
+import { RunLease1796169845435 } from './1796169845435-RunLease';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SlackReminders1795289287361,
   SenderScopedMessageIds1795300000000,
   EventChannel1796165275403,
+  RunLease1796169845435,
 ];

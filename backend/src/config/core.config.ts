@@ -9,6 +9,8 @@ export const CoreConfig = {
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: DatabaseUrlSchema,
+  /** Connections in this process's pool for our tables (the checkpointer has its own, CHECKPOINT_POOL_SIZE). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).default(10),
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z
     .string()

@@ -3,7 +3,7 @@ import { MIGRATIONS } from '@handoff/migrations';
 import { ENTITIES } from './entities';
 
 /** The one place TypeORM is configured; used by the app, the setup command and tests. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -12,6 +12,6 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10, application_name: 'handoff' },
+    extra: { max: poolSize, application_name: 'handoff' },
   };
 }

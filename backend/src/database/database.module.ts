@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/config.schema';
 import { DatabaseErrorsService } from './database-errors.service';
 import { DatabaseHealth } from './database-health';
 import { dataSourceOptions } from './data-source-options';
-import { SessionLocks } from './session-lock';
+import { PoolBudget } from './pool-budget';
 import { UnitOfWork } from './unit-of-work';
 
 /** The data source, and the helpers every owner's repository and service may use. */
@@ -14,10 +14,10 @@ import { UnitOfWork } from './unit-of-work';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL),
+      useFactory: (config: AppConfig) => dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
     }),
   ],
-  providers: [DatabaseErrorsService, UnitOfWork, DatabaseHealth, SessionLocks],
-  exports: [UnitOfWork, DatabaseHealth, SessionLocks],
+  providers: [DatabaseErrorsService, PoolBudget, UnitOfWork, DatabaseHealth],
+  exports: [UnitOfWork, DatabaseHealth],
 })
 export class DatabaseModule {}

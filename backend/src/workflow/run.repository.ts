@@ -87,6 +87,39 @@ export class RunRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Gives the run's lease to `owner` for `ttlMs` if no one holds it or its holder's lease expired;
+   * returns whether it was taken. One short statement: no connection is held while the run executes.
+   */
+  async takeLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.updatedAny(
+      `UPDATE workflow_runs SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3)
+        WHERE id = $1 AND (lease_expires_at IS NULL OR lease_expires_at < now())`,
+      [runId, owner, ttlMs / 1000],
+    );
+  }
+
+  /** Extends `owner`'s lease; false when it is no longer theirs (it expired and someone took it). */
+  async renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.updatedAny(
+      `UPDATE workflow_runs SET lease_expires_at = now() + make_interval(secs => $3) WHERE id = $1 AND lease_owner = $2`,
+      [runId, owner, ttlMs / 1000],
+    );
+  }
+
+  async releaseLease(runId: string, owner: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE workflow_runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2`,
+      [runId, owner],
+    );
+  }
+
+  private async updatedAny(sql: string, parameters: unknown[]): Promise<boolean> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [, affected] = (await this.dataSource.query(sql, parameters)) as [unknown[], number];
+    return affected > 0;
+  }
+
   async markEnqueued(runId: string): Promise<void> {
     await this.runs().update({ id: runId }, { enqueuedAt: new Date() });
   }

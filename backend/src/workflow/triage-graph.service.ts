@@ -34,7 +34,11 @@ export class TriageGraphService implements OnModuleDestroy {
   private readonly logger = new Logger(TriageGraphService.name);
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, outbox: OutboxService, metrics: MetricsService) {
-    const pool = new Pool({ connectionString: config.DATABASE_URL, max: 10, application_name: 'handoff-checkpoints' });
+    const pool = new Pool({
+      connectionString: config.DATABASE_URL,
+      max: config.CHECKPOINT_POOL_SIZE,
+      application_name: 'handoff-checkpoints',
+    });
     guardPoolErrors(pool, (error) => this.logger.warn(`checkpoint pool: ${error.message}`));
     this.checkpointer = new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
     this.model = buildTriageModel(config);

@@ -72,6 +72,14 @@ export class WorkflowRunEntity {
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true })
   enqueuedAt: Date | null;
 
+  /** The worker executing the run right now; see RunLeases. Null when no one holds it. */
+  @Column({ name: 'lease_owner', type: 'varchar', length: 128, nullable: true })
+  leaseOwner: string | null;
+
+  /** After this instant the lease is free to take, so a crashed worker's run is picked up again. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -3,7 +3,6 @@ import { Command } from '@langchain/langgraph';
 import { UnrecoverableError } from 'bullmq';
 import type { TriageState } from '@handoff/graphs';
 import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
-import { SessionLocks } from '../database/session-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { OutboxRepository } from '../delivery/outbox.repository';
 import { addToWorkContext } from '../observability/context';
@@ -17,6 +16,7 @@ import { ReviewsService } from '../reviews/reviews.service';
 import { LlmPermanentError, RunBusyError, WaitAndRetryError } from './errors';
 import { RUN_INPUTS, type RunInputs } from './ports';
 import { isFinalRunStatus } from './run-status';
+import { RunLeases } from './run-leases.service';
 import { RunRepository } from './run.repository';
 import { RunsService } from './runs.service';
 import { TriageGraphService, type CompiledTriageGraph } from './triage-graph.service';
@@ -36,7 +36,7 @@ export class WorkflowRunner {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly locks: SessionLocks,
+    private readonly leases: RunLeases,
     private readonly triage: TriageGraphService,
     private readonly runRepository: RunRepository,
     private readonly runs: RunsService,
@@ -80,11 +80,12 @@ export class WorkflowRunner {
   }
 
   async execute(runId: string, job: WorkflowJob): Promise<string> {
-    // One execution per thread, however many jobs for the run are running.
-    return this.locks.withLock(
+    // One execution per thread, however many jobs for the run are running, in however many workers.
+    return this.leases.withLease(
       runId,
-      () => this.advance(runId, job),
-      () => {
+      (signal) => this.advance(runId, job, signal),
+      async () => {
+        if (!(await this.runRepository.find(runId))) return 'missing';
         throw new RunBusyError(`run ${runId} is being executed elsewhere`, BUSY_RETRY_MS);
       },
     );
@@ -103,7 +104,7 @@ export class WorkflowRunner {
     return { configurable: { thread_id: runId } };
   }
 
-  private async advance(runId: string, job: WorkflowJob): Promise<string> {
+  private async advance(runId: string, job: WorkflowJob, signal: AbortSignal): Promise<string> {
     const run = await this.runRepository.find(runId);
     if (!run) return 'missing';
     addToWorkContext({ eventId: run.eventId });
@@ -150,6 +151,7 @@ export class WorkflowRunner {
         streamMode: 'updates',
         durability: 'sync',
         callbacks: [recorder],
+        signal,
       })) {
         const now = new Date();
         for (const node of Object.keys(update)) {

@@ -3,6 +3,7 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { QueueModule } from '../queue/queue.module';
 import { ReviewsModule } from '../reviews/reviews.module';
 import { CheckpointRetentionService } from './checkpoint-retention.service';
+import { RunLeases } from './run-leases.service';
 import { SweeperService } from './sweeper.service';
 import { TriageGraphService } from './triage-graph.service';
 import { WorkflowRunner } from './workflow-runner.service';
@@ -14,6 +15,6 @@ import { WorkflowModule } from './workflow.module';
  */
 @Module({
   imports: [QueueModule, WorkflowModule, ReviewsModule, DeliveryModule],
-  providers: [TriageGraphService, WorkflowRunner, SweeperService, CheckpointRetentionService],
+  providers: [TriageGraphService, RunLeases, WorkflowRunner, SweeperService, CheckpointRetentionService],
 })
 export class WorkflowWorkerModule {}

@@ -24,6 +24,10 @@ export const WorkflowConfig = {
   ALWAYS_REVIEW_CATEGORIES: csv.default(['legal', 'security', 'complaint']),
   TAXONOMY: json(TaxonomySchema).default(DEFAULT_TAXONOMY),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** Connections in a worker's LangGraph checkpointer pool. */
+  CHECKPOINT_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  /** How long a worker's claim on a run lasts without renewal; a crashed worker's runs resume after it. */
+  RUN_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
   /** Checkpoints of runs that ended (sent, rejected, ignored, timed out) are deleted after this many hours. */
   CHECKPOINT_RETENTION_HOURS: z.coerce
     .number()
