@@ -3,11 +3,15 @@ const CONNECTION_LOST =
 // PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart).
 const UNAVAILABLE_SQLSTATE = /^(08|57P)/;
 
+// TypeORM's error for a transaction whose connection was dropped under it (e.g. PostgreSQL shutting down).
+const RELEASED_RUNNER = 'QueryRunnerAlreadyReleasedError';
+
 /** A dependency (PostgreSQL) is unreachable: the request is fine, it just cannot be stored now. */
 export function isDependencyUnavailable(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown }; message?: unknown; name?: unknown };
   const code = candidate?.driverError?.code ?? candidate?.code;
   if (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code)) return true;
+  if (candidate?.name === RELEASED_RUNNER) return true;
   return typeof candidate?.message === 'string' && CONNECTION_LOST.test(candidate.message);
 }
 
