@@ -5,6 +5,7 @@ import { startFakeOpenAIServer, triageResponder, type FakeOpenAIServer } from '@
 import { PoolBudget } from '../src/database/pool-budget';
 import { ApiClient } from './support/api-client';
 import { orderStatusEmail } from './support/emails';
+import { CONFIDENT_ORDER_STATUS } from './support/llm-script';
 import { eventually, useWorldWithSmtp } from './support/test-service';
 
 const EMAILS = 60;
@@ -16,18 +17,7 @@ let api: ApiClient;
 // Far more runs at once than connections in either pool, each waiting on a slow model: with a connection
 // held across a run this froze the worker and the API beside it.
 const { world, smtp } = useWorldWithSmtp(async () => {
-  const answer = triageResponder(() => ({
-    classification: {
-      category: 'order_status',
-      intent: 'wants a delivery update',
-      language: 'en',
-      urgency: 'normal',
-      riskFlags: [],
-      categoryConfidence: 0.97,
-    },
-    draft: 'Hello,\n\nYour order left our warehouse yesterday and arrives on Friday.\n\nBest regards,\nSupport',
-    assessment: { confidence: 0.95, reasons: ['answers the question directly'] },
-  }));
+  const answer = triageResponder(CONFIDENT_ORDER_STATUS);
   llm = await startFakeOpenAIServer({
     responder: async (body) => {
       await new Promise((resolve) => setTimeout(resolve, LLM_DELAY_MS));

@@ -8,6 +8,7 @@ import { RunLeases } from '../src/workflow/run-leases.service';
 import { WorkflowRunner } from '../src/workflow/workflow-runner.service';
 import { ApiClient } from './support/api-client';
 import { orderStatusEmail } from './support/emails';
+import { CONFIDENT_ORDER_STATUS } from './support/llm-script';
 import { eventually, useWorldWithSmtp } from './support/test-service';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,18 +20,7 @@ let openGate: () => void = () => undefined;
 const gate = new Promise<void>((resolve) => (openGate = resolve));
 
 const { world, smtp } = useWorldWithSmtp(async () => {
-  const answer = triageResponder(() => ({
-    classification: {
-      category: 'order_status',
-      intent: 'wants a delivery update',
-      language: 'en',
-      urgency: 'normal',
-      riskFlags: [],
-      categoryConfidence: 0.97,
-    },
-    draft: 'Hello,\n\nYour order left our warehouse yesterday and arrives on Friday.\n\nBest regards,\nSupport',
-    assessment: { confidence: 0.95, reasons: ['answers the question directly'] },
-  }));
+  const answer = triageResponder(CONFIDENT_ORDER_STATUS);
   llm = await startFakeOpenAIServer({
     responder: async (body) => {
       if (JSON.stringify(body).includes(HELD)) await gate;

@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/domain-errors';
 import { OutboxRepository } from '../delivery/outbox.repository';
+import type { LlmCall } from '../observability/llm-call-recorder';
 import { LlmCallRepository } from '../observability/llm-call.repository';
 import { ReviewRepository } from '../reviews/review.repository';
 import type { RunStatus } from '../workflow/run-status';
 import { RunRepository } from '../workflow/run.repository';
 
-export interface TimelineLlmCall {
-  model: string;
-  startedAt: Date;
-  latencyMs: number;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  error: string | null;
-}
+/** A step's LLM requests as recorded; the step already names the node. */
+export type TimelineLlmCall = Omit<LlmCall, 'node'>;
 
 export interface TimelineStep {
   /** A graph node, `review` (a person deciding) or `delivery` (sending the reply). */

@@ -11,6 +11,20 @@ import { useWorldWithSmtp } from './test-service';
 
 export type Fault = 500 | 429 | 400 | 'garbage' | 'slow';
 
+/** What a model sure of itself answers for an order-status email: it goes out on its own. */
+export const CONFIDENT_ORDER_STATUS = {
+  classification: {
+    category: 'order_status',
+    intent: 'wants a delivery update',
+    language: 'en',
+    urgency: 'normal',
+    riskFlags: [],
+    categoryConfidence: 0.97,
+  },
+  draft: 'Hello,\n\nYour order left our warehouse yesterday and arrives on Friday.\n\nBest regards,\nSupport',
+  assessment: { confidence: 0.95, reasons: ['answers the question directly'] },
+} satisfies Parameters<typeof triageResponder>[0];
+
 /**
  * A fake LLM whose faults are scripted per email: each request whose prompt
  * contains a token takes the next fault queued for that token, then answers
