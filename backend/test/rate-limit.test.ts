@@ -20,11 +20,13 @@ test('ingest is rate-limited per key with 429 and Retry-After, and refused reque
     statuses.push(response.status);
     if (response.status === 429) refused ??= response;
   }
-  // A minute boundary may fall inside the loop, so count rather than expect an exact sequence.
+  // A burst of 5, then one more every 12 s: a slow machine may earn one refill inside the loop.
   const accepted = statuses.filter((status) => status === 202).length;
-  assert.ok(accepted >= 5 && accepted <= 7, statuses.join(','));
+  assert.ok(accepted === 5 || accepted === 6, statuses.join(','));
+  assert.deepEqual(statuses.slice(0, 5), [202, 202, 202, 202, 202]);
   assert.ok(refused, 'some requests were refused');
-  assert.ok(Number(refused.headers.get('retry-after')) > 0);
+  const retryAfter = Number(refused.headers.get('retry-after'));
+  assert.ok(retryAfter >= 1 && retryAfter <= 12, `Retry-After ${retryAfter}`);
   assert.match(refused.body.message, /rate limit of 5 events per minute/);
   const rows = await world.query<{ count: string }>(
     "SELECT count(*) FROM inbound_events WHERE from_address LIKE 'limit%'",
@@ -44,8 +46,8 @@ test('provider and webhook routes are rate-limited per client address before any
     statuses.push(response.status);
     if (response.status === 429) assert.ok(Number(response.headers.get('retry-after')) > 0);
   }
-  // Unconfigured here, so the ones let through are 404; a minute boundary may fall inside the loop.
+  // Unconfigured here, so the ones let through are 404; a slow machine may earn one refill (12 s).
   const passed = statuses.filter((status) => status === 404).length;
-  assert.ok(passed >= 5 && passed <= 7, statuses.join(','));
+  assert.ok(passed === 5 || passed === 6, statuses.join(','));
   assert.equal(statuses.filter((status) => status === 429).length, 8 - passed, statuses.join(','));
 });
