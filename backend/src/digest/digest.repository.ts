@@ -9,7 +9,7 @@ export const RECLAIMABLE_BY_RESEND: DigestStatus[] = ['sent', 'skipped'];
 
 export type DigestChannel = 'email' | 'slack';
 
-const COLUMNS = `digest_date AS "digestDate", status, attempts, last_error AS "lastError", note,
+const COLUMNS = `digest_date::text AS "digestDate", status, attempts, last_error AS "lastError", note,
   claimed_until AS "claimedUntil", email_sent_at AS "emailSentAt", slack_sent_at AS "slackSentAt", sent_at AS "sentAt"`;
 
 export type DigestRow = Pick<
@@ -82,8 +82,8 @@ export class DigestRepository {
   /** Ends the claim: sent (every channel took it) or skipped (with the reason in `note`). */
   async finish(date: string, status: 'sent' | 'skipped', note: string | null): Promise<DigestRow | null> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE digests SET status = $2, note = $3, last_error = NULL, claimed_until = NULL, updated_at = now(),
-              sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
+      `UPDATE digests SET status = $2::varchar, note = $3, last_error = NULL, claimed_until = NULL, updated_at = now(),
+              sent_at = CASE WHEN $2::varchar = 'sent' THEN now() ELSE sent_at END
         WHERE digest_date = $1 AND status = 'sending'
         RETURNING ${COLUMNS}`,
       [date, status, note],
