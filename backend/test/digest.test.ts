@@ -188,6 +188,15 @@ describe('the daily digest', () => {
 
   test('a backfill of a missed day sends it with the numbers of GET /api/v1/stats/overview for that day', async () => {
     assert.equal((await new ApiClient(api.baseUrl, null).post('/api/v1/digest/send?date=2020-01-01')).status, 401);
+    const created = await api.post('/api/v1/reviewers', {
+      email: 'rita@handoff.test',
+      name: 'Rita',
+      password: 'password-1234',
+      role: 'reviewer',
+    });
+    assert.equal(created.status, 201);
+    const reviewer = await ApiClient.signIn(api.baseUrl, 'rita@handoff.test', 'password-1234');
+    assert.equal((await reviewer.post('/api/v1/digest/send?date=2020-01-01')).status, 403, 'admins only');
     for (const bad of ['2020-1-1', 'yesterday', '2020-02-30', '']) {
       const response = await api.post(`/api/v1/digest/send?date=${bad}`);
       assert.equal(response.status, 400, bad);

@@ -53,5 +53,6 @@ export function checkDigestConfig(env: DigestEnv, report: Report): void {
 
 /** Whether the digest has somewhere to go. */
 export function digestEnabled(config: Pick<DigestEnv, 'DIGEST_EMAILS' | 'DIGEST_SLACK_CHANNEL'>): boolean {
-  return config.DIGEST_EMAILS.length > 0 || config.DIGEST_SLACK_CHANNEL !== undefined;
+  // Read like slackEnabled: a partial config (as in unit tests of the queue) means off.
+  return Boolean(config.DIGEST_EMAILS?.length || config.DIGEST_SLACK_CHANNEL);
 }
