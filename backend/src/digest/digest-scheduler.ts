@@ -19,7 +19,16 @@ export class DigestScheduler implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Never fails the boot: with Redis down the worker still starts, and the next boot (or worker) sets it. */
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.apply();
+    } catch (error) {
+      this.logger.warn(`could not update the digest schedule: ${(error as Error).message}`);
+    }
+  }
+
+  private async apply(): Promise<void> {
     if (!digestEnabled(this.config)) {
       await this.queue.removeJobScheduler(DIGEST_SCHEDULER_ID);
       return;
