@@ -19,13 +19,12 @@ export class DigestScheduler implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Never fails the boot: with Redis down the worker still starts, and the next boot (or worker) sets it. */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.apply();
-    } catch (error) {
-      this.logger.warn(`could not update the digest schedule: ${(error as Error).message}`);
-    }
+  /**
+   * Never holds up or fails the boot: BullMQ waits for Redis rather than failing, so with Redis down the
+   * worker starts and the schedule is set once Redis answers.
+   */
+  onApplicationBootstrap(): void {
+    this.apply().catch((error: Error) => this.logger.warn(`could not update the digest schedule: ${error.message}`));
   }
 
   private async apply(): Promise<void> {
