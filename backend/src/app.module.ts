@@ -9,6 +9,8 @@ import { slackEnabled, type AppConfig } from './config/config.schema';
 import { DatabaseModule } from './database/database.module';
 import { DeliveryWorkerModule } from './delivery/delivery-worker.module';
 import { DeliveryModule } from './delivery/delivery.module';
+import { DigestWorkerModule } from './digest/digest-worker.module';
+import { DigestModule } from './digest/digest.module';
 import { GraphDrawingModule } from './graph-drawing/graph-drawing.module';
 import { HealthModule } from './health/health.module';
 import { IngestListenersModule } from './ingest/ingest-listeners.module';
@@ -25,7 +27,7 @@ import { WorkflowModule } from './workflow/workflow.module';
 
 /**
  * The same modules serve both roles, in flow order: ingest → workflow → reviews → delivery,
- * then the read models. The worker role adds what executes work: listeners, the graph runner, senders.
+ * then the read models and the digest. The worker role adds what executes work: listeners, the graph runner, senders.
  */
 @Module({})
 export class AppModule {
@@ -38,6 +40,7 @@ export class AppModule {
       ReviewsModule,
       DeliveryModule,
       QueriesModule,
+      DigestModule,
       HealthModule,
       GraphDrawingModule,
     ];
@@ -45,6 +48,7 @@ export class AppModule {
       IngestListenersModule,
       WorkflowWorkerModule,
       DeliveryWorkerModule,
+      DigestWorkerModule,
       JobWorkersModule.register(config),
     ];
     return {

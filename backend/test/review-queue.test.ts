@@ -141,6 +141,16 @@ describe('the overview', () => {
         approvalWithoutEditRate: 1 / 3,
         editRate: 1 / 3,
         medianTimeToDecisionMs: minutes(20),
+        autoSent: 1,
+        approvedUnedited: 1,
+        edited: 1,
+        rejected: 1,
+        pastDue: 3,
+        deliveriesFailed: 0,
+        deliveriesUncertain: 0,
+        llmPromptTokens: 0,
+        llmCompletionTokens: 0,
+        llmCostUsd: null,
       },
       {
         category: 'billing',
@@ -149,6 +159,16 @@ describe('the overview', () => {
         approvalWithoutEditRate: 0.5,
         editRate: 0.5,
         medianTimeToDecisionMs: minutes(20),
+        autoSent: 1,
+        approvedUnedited: 1,
+        edited: 1,
+        rejected: 0,
+        pastDue: 1,
+        deliveriesFailed: 0,
+        deliveriesUncertain: 0,
+        llmPromptTokens: 0,
+        llmCompletionTokens: 0,
+        llmCostUsd: null,
       },
       {
         category: 'complaint',
@@ -157,8 +177,22 @@ describe('the overview', () => {
         approvalWithoutEditRate: 0,
         editRate: 0,
         medianTimeToDecisionMs: minutes(20),
+        autoSent: 0,
+        approvedUnedited: 0,
+        edited: 0,
+        rejected: 1,
+        pastDue: 2,
+        deliveriesFailed: 0,
+        deliveriesUncertain: 0,
+        llmPromptTokens: 0,
+        llmCompletionTokens: 0,
+        llmCostUsd: null,
       },
     ]);
+    // The 2020 complaint still waits, and is older than every review seeded for the queue.
+    assert.equal(overview.oldestWaitingReview?.category, 'complaint');
+    assert.equal(overview.oldestWaitingReview?.openedAt, '2020-01-01T10:00:00.000Z');
+    assert.deepEqual(overview.gateChanges, []);
     const empty = OverviewSchema.parse((await api.get('/api/v1/stats/overview?from=2019-01-01&to=2019-01-02')).body);
     assert.deepEqual(
       empty.rows.map((row) => [row.category, row.volume]),

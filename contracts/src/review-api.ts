@@ -253,20 +253,61 @@ export const AuditEntrySchema = z.object({
 });
 export const AuditTrailSchema = z.object({ items: z.array(AuditEntrySchema) });
 
-/** GET /api/v1/stats/overview?from=&to= (ISO dates; default the last 30 days). Runs created in [from, to). */
+/**
+ * GET /api/v1/stats/overview?from=&to= (ISO dates; default the last 30 days). Runs created in [from, to),
+ * per category and "all"; the daily digest reports exactly these numbers for its day.
+ */
+export const OverviewRowSchema = z.object({
+  /** A taxonomy category, or "all". */
+  category: z.string(),
+  /** Runs that were not ignored. */
+  volume: z.number().int(),
+  autoSendRate: z.number(),
+  approvalWithoutEditRate: z.number(),
+  editRate: z.number(),
+  medianTimeToDecisionMs: z.number().nullable(),
+  /** Replies the gate sent without a review. */
+  autoSent: z.number().int(),
+  /** Reviews whose final decision was approve (unedited), edit, or reject. */
+  approvedUnedited: z.number().int(),
+  edited: z.number().int(),
+  rejected: z.number().int(),
+  /** Reviews decided after their deadline, or still undecided past it. */
+  pastDue: z.number().int(),
+  /** Replies refused for good, and replies whose sender died mid-send (an operator must settle them). */
+  deliveriesFailed: z.number().int(),
+  deliveriesUncertain: z.number().int(),
+  llmPromptTokens: z.number().int(),
+  llmCompletionTokens: z.number().int(),
+  /** From LLM_PRICE_INPUT_PER_MTOK and LLM_PRICE_OUTPUT_PER_MTOK; null when neither is set. */
+  llmCostUsd: z.number().nullable(),
+});
 export const OverviewSchema = z.object({
   from: z.string(),
   to: z.string(),
-  rows: z.array(
-    z.object({
-      /** A taxonomy category, or "all". */
-      category: z.string(),
-      volume: z.number().int(),
-      autoSendRate: z.number(),
-      approvalWithoutEditRate: z.number(),
-      editRate: z.number(),
-      medianTimeToDecisionMs: z.number().nullable(),
-    }),
+  rows: z.array(OverviewRowSchema),
+  /** The review waiting longest now among those opened before `to`; null when none is waiting. */
+  oldestWaitingReview: z
+    .object({ reviewId: z.string(), category: z.string(), openedAt: z.string(), dueAt: z.string() })
+    .nullable(),
+  /** Audit entries of the learned gate's mode changes in the period (calibration.*), oldest first. */
+  gateChanges: z.array(
+    z.object({ at: z.string(), actor: z.string(), action: z.string(), data: z.record(z.string(), z.unknown()) }),
   ),
 });
+export type OverviewRow = z.infer<typeof OverviewRowSchema>;
 export type Overview = z.infer<typeof OverviewSchema>;
+
+/** POST /api/v1/digest/send?date=YYYY-MM-DD (admin) → 202 DigestSchema: the day's digest row, its send queued. */
+export const DigestSendQuerySchema = z.object({
+  date: z.iso.date({ message: 'date must be YYYY-MM-DD' }),
+});
+export const DigestSchema = z.object({
+  date: z.string(),
+  status: z.enum(['pending', 'sending', 'sent', 'skipped', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  note: z.string().nullable(),
+  sentAt: z.string().nullable(),
+});
+export type Digest = z.infer<typeof DigestSchema>;

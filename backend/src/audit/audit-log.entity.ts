@@ -3,6 +3,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** Append-only record of who did what to which entity. Never holds message bodies. */
 @Entity({ name: 'audit_log' })
 @Index('ix_audit_log_entity', ['entityType', 'entityId', 'at'])
+// Read models take a period's entries (the digest's gate changes).
+@Index('ix_audit_log_at', ['at'])
 export class AuditLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;

@@ -33,4 +33,14 @@ export class AuditRepository {
       entities.flat(),
     );
   }
+
+  /** Entries in [from, to) whose action starts with one of `prefixes`, oldest first. */
+  withActionPrefix(prefixes: string[], from: Date, to: Date): Promise<AuditTrailEntry[]> {
+    return this.dataSource.query(
+      `SELECT at, actor, action, entity_type AS "entityType", data FROM audit_log
+       WHERE at >= $1 AND at < $2 AND action LIKE ANY($3::text[])
+       ORDER BY at, id`,
+      [from, to, prefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`)],
+    );
+  }
 }

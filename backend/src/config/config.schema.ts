@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { AuthConfig, checkAuthConfig } from '../auth/auth.config';
 import { DeliveryConfig } from '../delivery/delivery.config';
+import { checkDigestConfig, DigestConfig } from '../digest/digest.config';
 import { checkIngestConfig, IngestConfig } from '../ingest/ingest.config';
 import { ObservabilityConfig } from '../observability/observability.config';
+import { QueriesConfig } from '../queries/queries.config';
 import { checkReviewsConfig, ReviewsConfig } from '../reviews/reviews.config';
 import { checkSlackConfig, SlackConfig } from '../reviews/slack/slack.config';
 import { checkWorkflowConfig, WorkflowConfig } from '../workflow/workflow.config';
@@ -26,6 +28,8 @@ export const EnvSchema = z
     ...SlackConfig,
     ...DeliveryConfig,
     ...ObservabilityConfig,
+    ...QueriesConfig,
+    ...DigestConfig,
   })
   .superRefine((env, ctx) => {
     const report: Report = (path, message) => ctx.addIssue({ code: 'custom', path, message });
@@ -34,6 +38,7 @@ export const EnvSchema = z
     checkSlackConfig(env, report);
     checkWorkflowConfig(env, report);
     checkReviewsConfig(env, report);
+    checkDigestConfig(env, report);
   })
   .transform((env) => ({
     ...env,

@@ -2,6 +2,7 @@ import { AuditLogEntity } from '../audit/audit-log.entity';
 import { ReviewerEntity } from '../auth/reviewer.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
+import { DigestEntity } from '../digest/digest.entity';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
 import { ReplayTokenEntity } from '../ingest/replay-token.entity';
 import { LlmCallEntity } from '../observability/llm-call.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   SessionEntity,
   ReplayTokenEntity,
   SlackMessageEntity,
+  DigestEntity,
 ];

@@ -19,6 +19,7 @@ const OWNERS: Record<string, string> = {
   llm_calls: 'observability/llm-call.repository.ts',
   reviewers: 'auth/reviewer.repository.ts',
   sessions: 'auth/session.repository.ts',
+  digests: 'digest/digest.repository.ts',
 };
 
 /** The TypeScript sources, read beside the compiled spec (dist/src/database → src). */

@@ -13,6 +13,8 @@ export interface CapturedMail {
   references: string[];
   autoSubmitted: string | undefined;
   text: string;
+  /** The HTML part, when there is one (the digest has one; replies are plain text). */
+  html: string;
   receivedAt: string;
   /** The message exactly as it arrived, headers included. */
   raw: string;
@@ -121,6 +123,7 @@ export class MailCatcher {
       references,
       autoSubmitted: mail.headers.get('auto-submitted')?.toString(),
       text: mail.text ?? '',
+      html: typeof mail.html === 'string' ? mail.html : '',
       receivedAt: new Date().toISOString(),
       raw: raw.toString('utf8'),
     });

@@ -54,6 +54,22 @@ export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDest
     }
   }
 
+  /**
+   * A report of our own (the daily digest) to team addresses: a plain-text and an HTML part. Throws the
+   * transport's error; the caller's job retries it.
+   */
+  async sendReport(report: { to: string[]; subject: string; text: string; html: string }): Promise<void> {
+    if (!this.transporter) throw new Error('mailer is not started');
+    await this.transporter.sendMail({
+      from: { name: this.config.MAIL_FROM_NAME, address: this.config.MAIL_FROM },
+      to: report.to,
+      subject: report.subject,
+      text: report.text,
+      html: report.html,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  }
+
   private async sendMail(message: OutboundMessageEntity, to: string): Promise<void> {
     await this.transporter!.sendMail({
       from: { name: this.config.MAIL_FROM_NAME, address: this.config.MAIL_FROM },

@@ -15,5 +15,6 @@ import { StatsService } from './stats.service';
   imports: [WorkflowModule, ReviewsModule, DeliveryModule],
   controllers: [RunsController, DeadLettersController, StatsController],
   providers: [RunDetailsService, RunTimelineService, DeadLettersService, StatsService],
+  exports: [StatsService],
 })
 export class QueriesModule {}

@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { APP_CONFIG } from '../config/config.module';
 import { slackEnabled, type AppConfig } from '../config/config.schema';
+import { digestEnabled } from '../digest/digest.config';
 import { JobTelemetry } from '../observability/job-telemetry.service';
 import { handlerProblems } from './job-handlers';
 import { isLastAttempt, QUEUES, type JobDefinition, type QueueName } from './jobs';
@@ -23,7 +24,7 @@ interface Handler {
 @Injectable()
 export class JobDispatcher implements OnModuleInit {
   private readonly handlers = new Map<string, Handler>();
-  /** The queues this process works on: Slack's only when Slack is configured. */
+  /** The queues this process works on: Slack's only when Slack is configured, the digest's when it has a recipient. */
   readonly queues: QueueName[];
 
   constructor(
@@ -32,7 +33,12 @@ export class JobDispatcher implements OnModuleInit {
     private readonly telemetry: JobTelemetry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.queues = [QUEUES.workflow, QUEUES.delivery, ...(slackEnabled(config) ? [QUEUES.slack] : [])];
+    this.queues = [
+      QUEUES.workflow,
+      QUEUES.delivery,
+      ...(slackEnabled(config) ? [QUEUES.slack] : []),
+      ...(digestEnabled(config) ? [QUEUES.digest] : []),
+    ];
   }
 
   onModuleInit(): void {

@@ -17,9 +17,15 @@ export class JobQueueService {
     @InjectQueue(QUEUES.workflow) workflow: Queue,
     @InjectQueue(QUEUES.delivery) delivery: Queue,
     @InjectQueue(QUEUES.slack) slack: Queue,
+    @InjectQueue(QUEUES.digest) digest: Queue,
     private readonly tracing: Tracing,
   ) {
-    this.queues = { [QUEUES.workflow]: workflow, [QUEUES.delivery]: delivery, [QUEUES.slack]: slack };
+    this.queues = {
+      [QUEUES.workflow]: workflow,
+      [QUEUES.delivery]: delivery,
+      [QUEUES.slack]: slack,
+      [QUEUES.digest]: digest,
+    };
   }
 
   /** Returns whether the job is known to be in the queue. */

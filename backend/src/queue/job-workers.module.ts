@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { slackEnabled, type AppConfig } from '../config/config.schema';
+import { digestEnabled } from '../digest/digest.config';
 import { JobDispatcher } from './job-dispatcher';
 import { QueueModule } from './queue.module';
-import { DeliveryQueueWorker, SlackQueueWorker, WorkflowQueueWorker } from './queue-workers';
+import { DeliveryQueueWorker, DigestQueueWorker, SlackQueueWorker, WorkflowQueueWorker } from './queue-workers';
 
 /** The worker role's queue consumers: one generic worker per running queue, one dispatcher for all. */
 @Module({})
@@ -17,6 +18,7 @@ export class JobWorkersModule {
         WorkflowQueueWorker,
         DeliveryQueueWorker,
         ...(slackEnabled(config) ? [SlackQueueWorker] : []),
+        ...(digestEnabled(config) ? [DigestQueueWorker] : []),
       ],
     };
   }

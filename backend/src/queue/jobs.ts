@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 
 /** Queue names. Work only: every job can be rebuilt from Postgres. */
-export const QUEUES = { workflow: 'workflow', delivery: 'delivery', slack: 'slack' } as const;
+export const QUEUES = { workflow: 'workflow', delivery: 'delivery', slack: 'slack', digest: 'digest' } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const uuid = z.uuid();
@@ -21,6 +21,15 @@ export const WORKER_OPTIONS = { lockDuration: 5_000, stalledInterval: 2_500, max
  * recovery does not hit Slack's rate limit at once. The sweeper re-enqueues after that.
  */
 const SLACK_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
+
+/**
+ * A digest that could not go out is retried for about 8 hours (30 s doubling, ten attempts); after that
+ * its row stays failed until an admin re-sends it (POST /api/v1/digest/send).
+ */
+const DIGEST_RETRY = { attempts: 10, backoff: { type: 'exponential', delay: 30_000, jitter: 0.2 } };
+
+/** The id of the daily digest's BullMQ job scheduler: one per Redis prefix, however many workers upsert it. */
+export const DIGEST_SCHEDULER_ID = 'digest-daily';
 
 /**
  * The typed job registry: each job has one queue, one payload schema and a
@@ -76,6 +85,21 @@ export const JOBS = {
     schema: z.object({ reviewId: uuid, trace }),
     jobId: (data: { reviewId: string }) => `slack-escalate-${data.reviewId}`,
     options: SLACK_RETRY,
+  },
+  /** Fired by the job scheduler (DIGEST_CRON in DIGEST_TIMEZONE): queues the send of the day before. */
+  digestDaily: {
+    queue: QUEUES.digest,
+    name: 'digest.daily',
+    schema: z.object({ trace }),
+    jobId: () => DIGEST_SCHEDULER_ID,
+  },
+  /** Sends one day's digest unless its row says it went (or `resend`: again). */
+  digestSend: {
+    queue: QUEUES.digest,
+    name: 'digest.send',
+    schema: z.object({ date: z.iso.date(), resend: z.boolean(), trace }),
+    jobId: (data: { date: string; resend: boolean }) => `digest-${data.date}${data.resend ? '-resend' : ''}`,
+    options: DIGEST_RETRY,
   },
 } as const;
 

@@ -32,3 +32,4 @@ function queueWorker(queue: QueueName, concurrency: (config: AppConfig) => numbe
 export const WorkflowQueueWorker = queueWorker(QUEUES.workflow, (config) => config.WORKER_CONCURRENCY);
 export const DeliveryQueueWorker = queueWorker(QUEUES.delivery);
 export const SlackQueueWorker = queueWorker(QUEUES.slack);
+export const DigestQueueWorker = queueWorker(QUEUES.digest);

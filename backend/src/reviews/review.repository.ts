@@ -280,4 +280,15 @@ export class ReviewRepository {
     );
     return { pending: Number(row?.pending ?? 0), overdue: Number(row?.overdue ?? 0), oldestAge: row?.oldest_age ?? 0 };
   }
+
+  /** The review waiting longest (pending or being redrafted) among those opened before `before`; null: none. */
+  async oldestWaiting(before: Date): Promise<{ id: string; category: string; openedAt: Date; dueAt: Date } | null> {
+    const [row] = await this.dataSource.query<{ id: string; category: string; openedAt: Date; dueAt: Date }[]>(
+      `SELECT id, category, created_at AS "openedAt", due_at AS "dueAt" FROM review_tasks
+        WHERE status IN ('pending', 'redrafting') AND created_at < $1
+        ORDER BY created_at, id LIMIT 1`,
+      [before],
+    );
+    return row ?? null;
+  }
 }

@@ -34,7 +34,13 @@ export interface OverviewRow {
   decided: number;
   approved: number;
   edited: number;
+  rejected: number;
   median_ms: number | null;
+  past_due: number;
+  deliveries_failed: number;
+  deliveries_uncertain: number;
+  prompt_tokens: number;
+  completion_tokens: number;
 }
 
 /** Runs that ended and cannot be replayed: their graph state is no longer needed. */
@@ -185,12 +191,16 @@ export class RunRepository {
     );
   }
 
-  /** Per-category counts for runs created in [from, to); see StatsService for what each number means. */
+  /**
+   * Per-category counts for runs created in [from, to); see StatsService for what each number means.
+   * Reads review_tasks, review_decisions, outbound_messages and llm_calls read-only: one statement, so the
+   * dashboard and the digest see one consistent picture.
+   */
   overview(from: Date, to: Date): Promise<OverviewRow[]> {
     return this.dataSource.query(
       `WITH runs AS (
-         SELECT COALESCE(r.classification->>'category', 'unclassified') AS category, t.id AS task_id,
-                t.created_at AS opened_at, o.approved_by
+         SELECT r.id, COALESCE(r.classification->>'category', 'unclassified') AS category, t.id AS task_id,
+                t.created_at AS opened_at, t.due_at, o.approved_by, o.status AS delivery_status
          FROM workflow_runs r
          LEFT JOIN review_tasks t ON t.run_id = r.id
          LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
@@ -200,6 +210,11 @@ export class RunRepository {
          FROM review_decisions d JOIN runs ON runs.task_id = d.task_id
          WHERE d.action <> 'redraft'
          ORDER BY d.task_id, d.round DESC
+       ), tokens AS (
+         SELECT c.run_id, sum(COALESCE(c.prompt_tokens, 0))::int AS prompt_tokens,
+                sum(COALESCE(c.completion_tokens, 0))::int AS completion_tokens
+         FROM llm_calls c JOIN runs ON runs.id = c.run_id
+         GROUP BY c.run_id
        )
        SELECT CASE WHEN GROUPING(runs.category) = 1 THEN 'all' ELSE runs.category END AS category,
               count(*)::int AS volume,
@@ -207,9 +222,15 @@ export class RunRepository {
               count(f.task_id)::int AS decided,
               count(*) FILTER (WHERE f.action = 'approve')::int AS approved,
               count(*) FILTER (WHERE f.action = 'edit')::int AS edited,
+              count(*) FILTER (WHERE f.action = 'reject')::int AS rejected,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.decided_at - runs.opened_at) * 1000)
-                AS median_ms
-       FROM runs LEFT JOIN final f ON f.task_id = runs.task_id
+                AS median_ms,
+              count(*) FILTER (WHERE runs.due_at < COALESCE(f.decided_at, now()))::int AS past_due,
+              count(*) FILTER (WHERE runs.delivery_status = 'failed')::int AS deliveries_failed,
+              count(*) FILTER (WHERE runs.delivery_status = 'uncertain')::int AS deliveries_uncertain,
+              COALESCE(sum(k.prompt_tokens), 0)::int AS prompt_tokens,
+              COALESCE(sum(k.completion_tokens), 0)::int AS completion_tokens
+       FROM runs LEFT JOIN final f ON f.task_id = runs.task_id LEFT JOIN tokens k ON k.run_id = runs.id
        GROUP BY GROUPING SETS ((runs.category), ())
        ORDER BY GROUPING(runs.category) DESC, runs.category`,
       [from, to],

@@ -53,12 +53,15 @@ export async function seedReviews(db: Pick<Client, 'query'>, options: SeedOption
 }
 
 /**
- * Six runs created on 2020-01-01: billing auto-sent; billing approved after 10 min;
+ * Six runs created on 2020-01-01 (or at `day`): billing auto-sent; billing approved after 10 min;
  * billing redrafted then edited after 30 min; complaint rejected after 20 min;
- * complaint still pending; one ignored (not counted).
+ * complaint still pending; one ignored (not counted). Reviews are due 15 min after they open, so the
+ * edit, the rejection and the pending one are past due.
  */
-export async function seedOverviewDataset(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void> {
-  const day = '2020-01-01T10:00:00Z';
+export async function seedOverviewDataset(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  day = '2020-01-01T10:00:00Z',
+): Promise<void> {
   const runs: { category: string; status: string; decisions?: [string, number][]; auto?: boolean }[] = [
     { category: 'billing', status: 'sent', auto: true },
     { category: 'billing', status: 'sent', decisions: [['approve', 10]] },
@@ -99,8 +102,9 @@ export async function seedOverviewDataset(query: (sql: string, params: unknown[]
     await query(
       `INSERT INTO review_tasks (id, run_id, status, round, request, due_at, from_address, subject, category, channel,
          confidence, created_at, version)
-       VALUES ($1, $2, 'pending', 0, '{}', $3, 'x@example.com', 's', $4, 'email', 0.5, $3, 1)`,
-      [taskId, runId, day, run.category],
+       VALUES ($1, $2, $5, 0, '{}', $3::timestamptz + interval '15 minutes', 'x@example.com', 's', $4, 'email',
+               0.5, $3, 1)`,
+      [taskId, runId, day, run.category, run.decisions.length ? 'decided' : 'pending'],
     );
     for (const [round, [action, minutes]] of run.decisions.entries()) {
       await query(
