@@ -6,6 +6,7 @@ import { ObservabilityConfig } from '../observability/observability.config';
 import { checkReviewsConfig, ReviewsConfig } from '../reviews/reviews.config';
 import { checkSlackConfig, SlackConfig } from '../reviews/slack/slack.config';
 import { checkWorkflowConfig, WorkflowConfig } from '../workflow/workflow.config';
+import { checkKnowledgeConfig, KnowledgeConfig } from '../knowledge/knowledge.config';
 import { CoreConfig } from './core.config';
 import type { Report } from './env';
 
@@ -22,6 +23,7 @@ export const EnvSchema = z
     ...AuthConfig,
     ...IngestConfig,
     ...WorkflowConfig,
+    ...KnowledgeConfig,
     ...ReviewsConfig,
     ...SlackConfig,
     ...DeliveryConfig,
@@ -33,6 +35,7 @@ export const EnvSchema = z
     checkIngestConfig(env, report);
     checkSlackConfig(env, report);
     checkWorkflowConfig(env, report);
+    checkKnowledgeConfig(env, report);
     checkReviewsConfig(env, report);
   })
   .transform((env) => ({

@@ -3,6 +3,11 @@ import { ReviewerEntity } from '../auth/reviewer.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
+import {
+  KnowledgeArticleEntity,
+  KnowledgeArticleVersionEntity,
+  KnowledgeChunkEntity,
+} from '../knowledge/knowledge-article.entity';
 import { ReplayTokenEntity } from '../ingest/replay-token.entity';
 import { LlmCallEntity } from '../observability/llm-call.entity';
 import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
@@ -25,4 +30,7 @@ export const ENTITIES = [
   SessionEntity,
   ReplayTokenEntity,
   SlackMessageEntity,
+  KnowledgeArticleEntity,
+  KnowledgeArticleVersionEntity,
+  KnowledgeChunkEntity,
 ];
