@@ -22,10 +22,13 @@ function contentWords(text: string): Set<string> {
 }
 
 function sentences(text: string): string[] {
-  return text
-    .split(/\n{2,}|(?<=[.!?])\s+(?=[A-Z0-9"“(])/u)
-    .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
-    .filter((sentence) => sentence.length > 0);
+  return (
+    text
+      .split(/\n+|(?<=[.!?])\s+(?=[A-Z0-9"“(€$£])/u)
+      .map((sentence) => sentence.replace(/\s+/g, ' ').trim())
+      // A line without closing punctuation is a heading or a label, not something to tell a customer.
+      .filter((sentence) => /[.!?]["”)]?$/u.test(sentence))
+  );
 }
 
 /**
