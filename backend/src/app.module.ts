@@ -15,6 +15,7 @@ import { GraphDrawingModule } from './graph-drawing/graph-drawing.module';
 import { HealthModule } from './health/health.module';
 import { IngestListenersModule } from './ingest/ingest-listeners.module';
 import { IngestModule } from './ingest/ingest.module';
+import { KnowledgeModule } from './knowledge/knowledge.module';
 import { ObservabilityModule } from './observability/observability.module';
 import type { Tracing } from './observability/tracing';
 import { QueriesModule } from './queries/queries.module';
@@ -36,6 +37,7 @@ export class AppModule {
       AuditModule,
       QueueModule,
       IngestModule,
+      KnowledgeModule,
       WorkflowModule,
       ReviewsModule,
       DeliveryModule,

@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, raw } from 'express';
+import { json, raw, text } from 'express';
 import type { Clock } from './common/clock';
 import { AppModule } from './app.module';
 import { securityHeaders } from './common/security-headers';
@@ -87,6 +87,8 @@ export async function startService(config: AppConfig, options: StartOptions = {}
   app.use(RAW_BODY_PATHS, raw({ type: () => true, limit: config.MAX_BODY_BYTES }));
   app.use(json({ limit: config.MAX_BODY_BYTES, verify: rejectInvalidUtf8 }));
   app.use(raw({ type: 'message/rfc822', limit: config.MAX_BODY_BYTES }));
+  // Knowledge-base imports are JSON Lines: one article per line.
+  app.use(text({ type: ['application/x-ndjson', 'application/jsonl'], limit: config.MAX_BODY_BYTES }));
   describeApi(app);
   await app.listen(config.PORT, config.HOST);
   const { port } = app.getHttpServer().address() as AddressInfo;

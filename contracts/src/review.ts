@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClassificationSchema } from './classification';
+import { CitationSchema } from './knowledge';
 
 /** Why a run went to a human instead of out on its own. */
 export const ReviewReasonSchema = z.enum([
@@ -7,6 +8,10 @@ export const ReviewReasonSchema = z.enum([
   'always_review_category',
   'risk_flagged',
   'redraft_requested',
+  /** The knowledge base has articles, but none is relevant enough to this email. */
+  'no_supporting_article',
+  /** The draft states a number, time or amount that none of its sources contains. */
+  'unsupported_claim',
 ]);
 export type ReviewReason = z.infer<typeof ReviewReasonSchema>;
 
@@ -21,6 +26,8 @@ export const ReviewRequestSchema = z.object({
   confidence: z.number().min(0).max(1),
   confidenceReasons: z.array(z.string()),
   redraftsRemaining: z.number().int().nonnegative(),
+  /** The knowledge passages the draft is grounded in; absent in reviews opened before the knowledge base. */
+  citations: z.array(CitationSchema).default([]),
 });
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClassificationSchema } from './classification';
+import { CitationSchema } from './knowledge';
 
 export const RunStatusSchema = z.enum([
   'queued',
@@ -40,6 +41,8 @@ export const RunDetailsSchema = z.object({
   confidence: z.number().nullable(),
   confidenceReasons: z.array(z.string()),
   reviewReasons: z.array(z.string()),
+  /** The knowledge passages the draft cites; empty when nothing was retrieved or cited. */
+  citations: z.array(CitationSchema),
   reviewId: z.string().nullable(),
   reply: z
     .object({

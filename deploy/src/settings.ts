@@ -79,6 +79,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('OPENAI_BASE_URL'),
   secret('OPENAI_API_KEY'),
   plain('LLM_MODEL'),
+  plain('EMBEDDINGS_MODEL'),
   plain('LLM_TIMEOUT_MS'),
   plain('LLM_MAX_ATTEMPTS'),
   plain('LLM_RETRY_INITIAL_DELAY_MS'),

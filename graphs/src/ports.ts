@@ -1,5 +1,6 @@
 import type { Classification } from '@handoff/contracts';
 import type { Confidence, InboundMessage, ReplyIntent, Taxonomy } from './schemas';
+import type { ApprovedExample, KnowledgePassage, Retrieval } from './knowledge/passages';
 
 export interface DraftRequest {
   message: InboundMessage;
@@ -8,12 +9,18 @@ export interface DraftRequest {
   previousDraft?: string;
   /** The reviewer's feedback on previousDraft. */
   feedback?: string;
+  /** Knowledge passages to answer from, best first; cite the n-th as [n]. */
+  passages?: KnowledgePassage[];
+  /** Replies reviewers approved for similar emails. */
+  examples?: ApprovedExample[];
 }
 
 export interface AssessRequest {
   message: InboundMessage;
   classification: Classification;
   draft: string;
+  /** The passages the draft cites; the assessment checks its claims against them. */
+  passages?: KnowledgePassage[];
 }
 
 /**
@@ -47,6 +54,11 @@ export interface ReplyOutbox {
   requestReply(intent: ReplyIntent): Promise<void>;
 }
 
+/** The team's knowledge base, searched for passages that answer an email. Reads only. */
+export interface KnowledgeBase {
+  retrieve(message: InboundMessage, classification: Classification): Promise<Retrieval>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -56,4 +68,6 @@ export interface TriagePorts {
   policy: TriagePolicy;
   outbox: ReplyOutbox;
   clock: Clock;
+  /** Absent: drafts are not grounded (as before the knowledge base existed). */
+  knowledge?: KnowledgeBase;
 }

@@ -12,6 +12,7 @@ import { SenderScopedMessageIds1795300000000 } from './1795300000000-SenderScope
 import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 import { RunLease1796169845435 } from './1796169845435-RunLease';
 import { Digests1796177067830 } from './1796177067830-Digests';
+import { KnowledgeBase1796177161300 } from './1796177161300-KnowledgeBase';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   EventChannel1796165275403,
   RunLease1796169845435,
   Digests1796177067830,
+  KnowledgeBase1796177161300,
 ];

@@ -8,6 +8,7 @@ import { QueriesConfig } from '../queries/queries.config';
 import { checkReviewsConfig, ReviewsConfig } from '../reviews/reviews.config';
 import { checkSlackConfig, SlackConfig } from '../reviews/slack/slack.config';
 import { checkWorkflowConfig, WorkflowConfig } from '../workflow/workflow.config';
+import { checkKnowledgeConfig, KnowledgeConfig } from '../knowledge/knowledge.config';
 import { CoreConfig } from './core.config';
 import type { Report } from './env';
 
@@ -24,6 +25,7 @@ export const EnvSchema = z
     ...AuthConfig,
     ...IngestConfig,
     ...WorkflowConfig,
+    ...KnowledgeConfig,
     ...ReviewsConfig,
     ...SlackConfig,
     ...DeliveryConfig,
@@ -37,6 +39,7 @@ export const EnvSchema = z
     checkIngestConfig(env, report);
     checkSlackConfig(env, report);
     checkWorkflowConfig(env, report);
+    checkKnowledgeConfig(env, report);
     checkReviewsConfig(env, report);
     checkDigestConfig(env, report);
   })

@@ -4,6 +4,11 @@ import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
 import { DigestEntity } from '../digest/digest.entity';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
+import {
+  KnowledgeArticleEntity,
+  KnowledgeArticleVersionEntity,
+  KnowledgeChunkEntity,
+} from '../knowledge/knowledge-article.entity';
 import { ReplayTokenEntity } from '../ingest/replay-token.entity';
 import { LlmCallEntity } from '../observability/llm-call.entity';
 import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
@@ -27,4 +32,7 @@ export const ENTITIES = [
   ReplayTokenEntity,
   SlackMessageEntity,
   DigestEntity,
+  KnowledgeArticleEntity,
+  KnowledgeArticleVersionEntity,
+  KnowledgeChunkEntity,
 ];

@@ -20,6 +20,9 @@ const OWNERS: Record<string, string> = {
   reviewers: 'auth/reviewer.repository.ts',
   sessions: 'auth/session.repository.ts',
   digests: 'digest/digest.repository.ts',
+  knowledge_articles: 'knowledge/knowledge.repository.ts',
+  knowledge_article_versions: 'knowledge/knowledge.repository.ts',
+  knowledge_chunks: 'knowledge/knowledge.repository.ts',
 };
 
 /** The TypeScript sources, read beside the compiled spec (dist/src/database → src). */

@@ -81,4 +81,25 @@ export class OutboxRepository {
     );
     return rows.map((row) => row.id);
   }
+
+  /**
+   * Replies a person approved (not auto-sent) to earlier emails sharing words with this one, best match
+   * first, for the drafting prompt's examples. Reads inbound_events and workflow_runs read-only.
+   */
+  similarApproved(words: string[], limit: number): Promise<{ question: string; reply: string }[]> {
+    if (words.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `WITH q AS (SELECT websearch_to_tsquery('simple', $1) AS query)
+       SELECT left(e.subject || E'\\n' || e.text_body, 600) AS question, left(o.body, 1500) AS reply
+         FROM outbound_messages o
+         JOIN workflow_runs r ON r.id = o.run_id
+         JOIN inbound_events e ON e.id = r.event_id, q
+        WHERE o.kind = 'reply' AND o.status = 'sent' AND o.approved_by <> 'auto'
+          AND to_tsvector('simple', e.subject || ' ' || left(e.text_body, 2000)) @@ q.query
+        ORDER BY ts_rank_cd(to_tsvector('simple', e.subject || ' ' || left(e.text_body, 2000)), q.query, 32) DESC,
+                 o.created_at DESC
+        LIMIT $2`,
+      [words.join(' or '), limit],
+    );
+  }
 }

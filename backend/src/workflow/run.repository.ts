@@ -12,7 +12,7 @@ export type NewRun = Pick<
 >;
 export type RunProgress = Pick<
   WorkflowRunEntity,
-  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons'
+  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons' | 'citations'
 >;
 export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt'>>;
 

@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Classification, ReviewReason } from '@handoff/contracts';
+import type { Citation, Classification, ReviewReason } from '@handoff/contracts';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
 import type { RunStatus } from './run-status';
 
@@ -57,6 +57,10 @@ export class WorkflowRunEntity {
 
   @Column({ type: 'text', nullable: true })
   draft: string | null;
+
+  /** The knowledge passages the draft cites (title, link and passage text). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  citations: Citation[];
 
   @Column({ type: 'text', nullable: true })
   error: string | null;

@@ -219,6 +219,8 @@ export class WorkflowRunner {
       confidence: state.classification ? state.confidence : null,
       confidenceReasons: state.confidenceReasons,
       reviewReasons: state.reviewReasons,
+      // Absent in checkpoints written before the knowledge base.
+      citations: state.citations ?? [],
     });
   }
 }

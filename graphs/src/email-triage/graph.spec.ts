@@ -129,6 +129,7 @@ describe('email triage graph', () => {
       confidence: 0.55,
       confidenceReasons: ['Answers the question.'],
       redraftsRemaining: 3,
+      citations: [],
     });
     assert.deepEqual(await run.next(), ['review']);
     assert.equal(run.outbox.calls, 0);

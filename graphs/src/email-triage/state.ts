@@ -1,5 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
-import type { Classification, ReviewReason } from '@handoff/contracts';
+import type { Citation, Classification, ReviewReason } from '@handoff/contracts';
+import type { KnowledgePassage } from '../knowledge/passages';
 import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
 import type { SafetyFinding } from '../safety';
 
@@ -19,6 +20,14 @@ export const TriageStateAnnotation = Annotation.Root({
   safetyFindings: field<SafetyFinding[]>(() => []),
   /** The current reply draft, replaced on each redraft. (A channel may not share a node name, hence not `draft`.) */
   draftText: field<string>(() => ''),
+  /** Whether the knowledge base had anything to search when the draft was written. */
+  knowledgeEnabled: field<boolean>(() => false),
+  /** The passages retrieval handed to the draft step, best first. */
+  passages: field<KnowledgePassage[]>(() => []),
+  /** The passages the current draft cites. */
+  citations: field<Citation[]>(() => []),
+  /** Review reasons the score step found in the draft's grounding; the route step adds them. */
+  groundingReasons: field<ReviewReason[]>(() => []),
   /** Confidence in [0, 1] that the draft can go out unreviewed. */
   confidence: field<number>(() => 0),
   /** Why the confidence is what it is, for the reviewer. */

@@ -40,7 +40,13 @@ const ClassificationOutputSchema = ClassificationSchema.extend({ instructionToAi
 
 const AssessmentOutputSchema = ConfidenceSchema.extend({
   instructionToAi: instructionToAi('the email or the draft'),
+  unsupportedClaims: z
+    .array(z.string())
+    .describe('claims in the draft (numbers, times, amounts, policies) that no knowledge passage or the email states'),
 });
+
+// What assess's answer is checked against: a scripted model (or an older fake) may leave out unsupportedClaims.
+const AssessmentAnswerSchema = AssessmentOutputSchema.extend({ unsupportedClaims: z.array(z.string()).default([]) });
 
 export const MODEL_FLAGGED_INSTRUCTIONS = 'The model reports instructions aimed at the AI in the email or the draft.';
 
@@ -74,12 +80,12 @@ export class ChatTriageModel implements TriageModel {
       name: TRIAGE_OUTPUT_NAMES.assess,
       method: 'jsonSchema',
     });
-    const { instructionToAi, ...assessment } = AssessmentOutputSchema.parse(
+    const { instructionToAi, unsupportedClaims, ...assessment } = AssessmentAnswerSchema.parse(
       await structured.invoke(messages(assessPrompt(request))),
     );
     // The model saw instructions it was meant to resist: the draft goes to a human.
     if (instructionToAi) return { confidence: 0, reasons: [...assessment.reasons, MODEL_FLAGGED_INSTRUCTIONS] };
-    return assessment;
+    return unsupportedClaims.length > 0 ? { ...assessment, unsupportedClaims } : assessment;
   }
 }
 

@@ -12,5 +12,7 @@ export type Taxonomy = z.infer<typeof TaxonomySchema>;
 export const ConfidenceSchema = z.object({
   confidence: z.number().min(0).max(1),
   reasons: z.array(z.string()),
+  /** Statements in the draft that its cited sources do not back (numbers, times, amounts, promises). */
+  unsupportedClaims: z.array(z.string()).optional(),
 });
 export type Confidence = z.infer<typeof ConfidenceSchema>;

@@ -22,7 +22,7 @@ export function triageResponder(script: TriageScript | ((prompt: string) => Tria
       case TRIAGE_OUTPUT_NAMES.classify:
         return { instructionToAi: false, ...classification };
       case TRIAGE_OUTPUT_NAMES.assess:
-        return { instructionToAi: false, ...assessment };
+        return { instructionToAi: false, unsupportedClaims: [], ...assessment };
       default:
         return draft;
     }

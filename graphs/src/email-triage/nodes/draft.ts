@@ -1,17 +1,29 @@
+import { extractCitations, NO_RETRIEVAL, toCitation } from '../../knowledge/passages';
 import type { TriagePorts } from '../../ports';
 import type { TriageStep } from '../state';
 import { requireClassification } from './require';
 
-export function draftNode({ model }: TriagePorts): TriageStep {
+export function draftNode({ model, knowledge }: TriagePorts): TriageStep {
   return async (state) => {
     const { feedback } = state;
+    const classification = requireClassification(state);
+    // A read, so it is safe to repeat when the node re-executes on resume or redraft.
+    const retrieval = knowledge ? await knowledge.retrieve(state.message, classification) : NO_RETRIEVAL;
     // On a redraft the draft in state is the one the reviewer sent back.
     const redraft = state.redrafts > 0 && feedback !== null ? { previousDraft: state.draftText, feedback } : {};
     const draft = await model.draft({
       message: state.message,
-      classification: requireClassification(state),
+      classification,
       ...redraft,
+      ...(retrieval.enabled ? { passages: retrieval.passages, examples: retrieval.examples } : {}),
     });
-    return { draftText: draft };
+    // The customer reads no [n] markers: they become the run's citations.
+    const { text, cited } = extractCitations(draft, retrieval.passages);
+    return {
+      draftText: text,
+      knowledgeEnabled: retrieval.enabled,
+      passages: retrieval.passages,
+      citations: cited.map(toCitation),
+    };
   };
 }

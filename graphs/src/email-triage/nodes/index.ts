@@ -1,6 +1,6 @@
 export { classifyNode } from './classify';
 export { draftNode } from './draft';
-export { scoreNode, draftChecks } from './score';
+export { scoreNode, draftChecks, groundingChecks } from './score';
 export { routeNode } from './route';
 export { reviewNode, decisionApplies } from './review';
 export { redraftNode } from './redraft';

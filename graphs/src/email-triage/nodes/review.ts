@@ -22,6 +22,7 @@ export function reviewNode({ policy }: TriagePorts): TriageStep {
       confidence: state.confidence,
       confidenceReasons: state.confidenceReasons,
       redraftsRemaining: Math.max(0, policy.maxRedrafts - state.redrafts),
+      citations: state.citations,
     } satisfies ReviewRequest);
     const parsed = ResumeDecisionSchema.safeParse(interrupt(request));
     // The API refuses these too. Throwing here would store the bad resume value

@@ -13,6 +13,8 @@ export function routeNode({ policy }: TriagePorts): TriageStep {
     if (riskFlags.length > 0 || state.safetyFindings.length > 0) reasons.push('risk_flagged');
     // A human asked for this draft, so a human sees it.
     if (state.redrafts > 0) reasons.push('redraft_requested');
+    // A draft the knowledge base does not back goes to a person (no_supporting_article, unsupported_claim).
+    reasons.push(...state.groundingReasons);
     return { routing: reasons.length === 0 ? 'auto_send' : 'review', reviewReasons: reasons };
   };
 }

@@ -1,8 +1,9 @@
-import { type Classification } from '@handoff/contracts';
+import { type Classification, type ReviewReason } from '@handoff/contracts';
+import { unsupportedClaims } from '../../knowledge/grounding';
 import { ConfidenceSchema } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import { describeFinding, scanText, type SafetyFinding } from '../../safety';
-import type { TriageStep } from '../state';
+import type { TriageState, TriageStep } from '../state';
 import { requireClassification } from './require';
 
 /** A deterministic finding that caps confidence, with the reason a reviewer reads. */
@@ -40,11 +41,50 @@ export function draftChecks(draft: string, classification: Classification, email
   return caps;
 }
 
+/** Caps for a draft the knowledge base does not back: a person looks at it, whatever else is fine. */
+export const NO_SUPPORT_CAP = 0.5;
+export const UNSUPPORTED_CLAIM_CAP = 0.4;
+
+/**
+ * The grounding check: with a knowledge base to answer from, a draft citing nothing has no support, and
+ * a claim that neither its passages nor the customer's email contains is unsupported. `modelClaims` are
+ * the ones the model's own assessment found (openai); the token overlap runs for every provider.
+ */
+export function groundingChecks(
+  state: Pick<TriageState, 'knowledgeEnabled' | 'citations' | 'draftText' | 'message'>,
+  modelClaims: string[] = [],
+): { caps: Cap[]; reasons: ReviewReason[] } {
+  if (!state.knowledgeEnabled) return { caps: [], reasons: [] };
+  if (state.citations.length === 0) {
+    return {
+      caps: [{ max: NO_SUPPORT_CAP, reason: 'No knowledge-base article supports this draft.' }],
+      reasons: ['no_supporting_article'],
+    };
+  }
+  const email = `${state.message.subject}\n${state.message.text}`;
+  const sources = state.citations.map((citation) => `${citation.title}\n${citation.chunk}`);
+  const claims = [...new Set([...unsupportedClaims(state.draftText, sources, email), ...modelClaims])];
+  if (claims.length === 0) return { caps: [], reasons: [] };
+  const quoted = claims.map((claim) => `"${claim}"`).join(', ');
+  return {
+    caps: [{ max: UNSUPPORTED_CLAIM_CAP, reason: `The cited articles do not back: ${quoted}.` }],
+    reasons: ['unsupported_claim'],
+  };
+}
+
 export function scoreNode({ model }: TriagePorts): TriageStep {
   return async (state) => {
     const classification = requireClassification(state);
+    const cited = state.passages.filter((passage) =>
+      state.citations.some((citation) => citation.articleId === passage.articleId && citation.chunk === passage.text),
+    );
     const assessment = ConfidenceSchema.parse(
-      await model.assess({ message: state.message, classification, draft: state.draftText }),
+      await model.assess({
+        message: state.message,
+        classification,
+        draft: state.draftText,
+        ...(state.knowledgeEnabled ? { passages: cited } : {}),
+      }),
     );
     // The weaker of the two signals wins: a fine draft for the wrong category is
     // wrong, and a product would push two agreeing 0.9s below a 0.8 threshold.
@@ -54,10 +94,11 @@ export function scoreNode({ model }: TriagePorts): TriageStep {
       const percent = Math.round(classification.categoryConfidence * 100);
       reasons.push(`The classifier is ${percent}% sure this is ${classification.category}.`);
     }
-    for (const cap of draftChecks(state.draftText, classification, state.safetyFindings)) {
+    const grounding = groundingChecks(state, assessment.unsupportedClaims);
+    for (const cap of [...draftChecks(state.draftText, classification, state.safetyFindings), ...grounding.caps]) {
       confidence = Math.min(confidence, cap.max);
       reasons.push(cap.reason);
     }
-    return { confidence, confidenceReasons: reasons };
+    return { confidence, confidenceReasons: reasons, groundingReasons: grounding.reasons };
   };
 }

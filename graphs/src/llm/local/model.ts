@@ -1,6 +1,7 @@
 import type { Classification } from '@handoff/contracts';
 import type { Confidence, InboundMessage, Taxonomy } from '../../schemas';
 import type { AssessRequest, DraftRequest, TriageModel } from '../../ports';
+import { composeFromPassage } from '../../knowledge/compose';
 import { safetyFlags } from '../../safety';
 import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';
 import type { TextClassifier } from './classifier';
@@ -59,20 +60,27 @@ export class LocalTriageModel implements TriageModel {
     return { category: fallback, probability: 0 };
   }
 
-  async draft({ message, classification, feedback }: DraftRequest): Promise<string> {
+  async draft({ message, classification, feedback, passages = [] }: DraftRequest): Promise<string> {
     const fields = { firstName: firstName(message.from.name), orderRef: orderReference(emailText(message)) };
+    // Knowledge first: the best passage's own sentences answer better than any template.
+    // A reviewer's feedback asks for something the passage cannot say, so a redraft uses the template.
+    const grounded = feedback === undefined ? composeFromPassage(passages, emailText(message), fields.firstName) : null;
+    if (grounded) return grounded.text;
     if (feedback === undefined) return renderReply(classification.category, fields, PLAIN_STYLE);
     const { style, understood } = interpretFeedback(feedback);
     const reply = renderReply(classification.category, fields, style);
     return understood ? reply : `${reviewerNote(feedback)}\n\n${reply}`;
   }
 
-  async assess({ message, classification, draft }: AssessRequest): Promise<Confidence> {
+  async assess({ message, classification, draft, passages = [] }: AssessRequest): Promise<Confidence> {
     const { category, categoryConfidence, language } = classification;
     let confidence = categoryConfidence;
-    const reasons = [
-      `Template reply for ${category}; the classifier is ${Math.round(categoryConfidence * 100)}% sure.`,
-    ];
+    const sure = `the classifier is ${Math.round(categoryConfidence * 100)}% sure`;
+    const source = passages[0];
+    // A draft composed from an article answers the question itself: no template caveats apply.
+    // (The score step checks its claims against the article.)
+    if (source) return { confidence, reasons: [`Answered from the article "${source.title}"; ${sure}.`] };
+    const reasons = [`Template reply for ${category}; ${sure}.`];
     const lower = (factor: number, reason: string) => {
       confidence *= factor;
       reasons.push(reason);

@@ -1,0 +1,3 @@
+export * from './passages';
+export { numbersIn, unsupportedClaims, POLICY_WORDS } from './grounding';
+export { composeFromPassage, relevantSentences } from './compose';
