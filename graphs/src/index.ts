@@ -12,3 +12,4 @@ export { drawGraph, type Drawing } from './drawing';
 export { FLAG_THRESHOLD, scanMessage, scanText, safetyFlags, type SafetyFinding, type SafetyReport } from './safety';
 export * from './email-triage';
 export * from './llm';
+export * from './gate';
