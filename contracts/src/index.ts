@@ -7,3 +7,4 @@ export * from './runs';
 export * from './dead-letters';
 export * from './errors';
 export * from './workflow-drawing';
+export * from './calibration';

@@ -171,6 +171,8 @@ export const DecisionRecordSchema = z.object({
   diff: z.string().nullable(),
   reason: z.string().nullable(),
   feedback: z.string().nullable(),
+  /** For recategorise: the category the reviewer named. */
+  category: z.string().nullable(),
   decidedAt: z.string(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthConfig, checkAuthConfig } from '../auth/auth.config';
+import { CalibrationConfig } from '../calibration/calibration.config';
 import { DeliveryConfig } from '../delivery/delivery.config';
 import { checkIngestConfig, IngestConfig } from '../ingest/ingest.config';
 import { ObservabilityConfig } from '../observability/observability.config';
@@ -23,6 +24,7 @@ export const EnvSchema = z
     ...IngestConfig,
     ...WorkflowConfig,
     ...ReviewsConfig,
+    ...CalibrationConfig,
     ...SlackConfig,
     ...DeliveryConfig,
     ...ObservabilityConfig,

@@ -1,5 +1,8 @@
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { ReviewerEntity } from '../auth/reviewer.entity';
+import { CalibrationChangeEntity } from '../calibration/calibration-change.entity';
+import { CategoryCalibrationEntity } from '../calibration/category-calibration.entity';
+import { ReviewLabelEntity } from '../calibration/review-label.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
@@ -25,4 +28,7 @@ export const ENTITIES = [
   SessionEntity,
   ReplayTokenEntity,
   SlackMessageEntity,
+  ReviewLabelEntity,
+  CategoryCalibrationEntity,
+  CalibrationChangeEntity,
 ];

@@ -19,6 +19,9 @@ const OWNERS: Record<string, string> = {
   llm_calls: 'observability/llm-call.repository.ts',
   reviewers: 'auth/reviewer.repository.ts',
   sessions: 'auth/session.repository.ts',
+  review_labels: 'calibration/calibration.repository.ts',
+  category_calibration: 'calibration/calibration.repository.ts',
+  calibration_changes: 'calibration/calibration.repository.ts',
 };
 
 /** The TypeScript sources, read beside the compiled spec (dist/src/database → src). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Classification } from '@handoff/contracts';
+import type { Classification, Routing } from '@handoff/contracts';
 import { NotFoundError } from '../common/domain-errors';
 import { OutboxRepository } from '../delivery/outbox.repository';
 import { InboundEventRepository } from '../ingest/inbound-event.repository';
@@ -19,6 +19,7 @@ export interface RunDetails {
   confidence: number | null;
   confidenceReasons: string[];
   reviewReasons: string[];
+  routing: Routing | null;
   reviewId: string | null;
   reply: { id: string; status: string; messageId: string; sentAt: Date | null; attempts: number } | null;
   steps: { node: string; startedAt: Date; finishedAt: Date; durationMs: number }[];
@@ -65,6 +66,7 @@ export class RunDetailsService {
       confidence: run.confidence,
       confidenceReasons: run.confidenceReasons ?? [],
       reviewReasons: run.reviewReasons ?? [],
+      routing: run.routing ?? null,
       reviewId: review?.id ?? null,
       reply: reply
         ? {

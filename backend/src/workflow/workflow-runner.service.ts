@@ -219,6 +219,7 @@ export class WorkflowRunner {
       confidence: state.classification ? state.confidence : null,
       confidenceReasons: state.confidenceReasons,
       reviewReasons: state.reviewReasons,
+      routing: state.routingRecord,
     });
   }
 }
