@@ -29,7 +29,7 @@ export class CategoryCalibrationEntity {
   @Column({ type: 'double precision', default: 0 })
   coverage: number;
 
-  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ type: 'jsonb' })
   curve: CalibrationCurvePoint[];
 
   /** An admin's pin: review or auto whatever the evidence; null follows the evidence. */
