@@ -28,9 +28,7 @@ export const CalibrationCategorySchema = z.object({
   precisionEstimate: z.number().nullable(),
   precisionLowerBound: z.number().nullable(),
   coverage: z.number(),
-  override: z
-    .object({ mode: z.enum(['review', 'auto']), threshold: z.number().nullable() })
-    .nullable(),
+  override: z.object({ mode: z.enum(['review', 'auto']), threshold: z.number().nullable() }).nullable(),
   curve: z.array(CalibrationCurvePointSchema),
 });
 export type CalibrationCategory = z.infer<typeof CalibrationCategorySchema>;

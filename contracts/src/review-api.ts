@@ -140,6 +140,8 @@ export const QueueItemSchema = z.object({
   /** Set when the deadline's `escalate` action moved the review to the admin queue. */
   escalatedAt: z.string().nullable(),
   claim: ClaimSchema.nullable(),
+  /** An audit sample: it would have gone out alone (see AUTO_SEND_AUDIT_RATE). */
+  auditSample: z.boolean(),
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 

@@ -26,13 +26,7 @@ export class CalibrationRepository {
 
   /** One label per decision: a replayed decision transaction cannot add a second. */
   async insertLabel(tx: Tx, label: NewLabel): Promise<void> {
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(ReviewLabelEntity)
-      .values(label)
-      .orIgnore()
-      .execute();
+    await tx.createQueryBuilder().insert().into(ReviewLabelEntity).values(label).orIgnore().execute();
   }
 
   labelsOfRun(runId: string): Promise<ReviewLabelEntity[]> {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { diffChars } from 'diff';
 import {
   computeCategoryGate,
@@ -251,7 +258,8 @@ export class CalibrationService implements AutoSendGate, OnModuleInit, OnApplica
    */
   private effective(
     category: string,
-    row: Pick<CategoryCalibrationEntity, 'learnedMode' | 'threshold' | 'overrideMode' | 'overrideThreshold'> | undefined,
+    row:
+      Pick<CategoryCalibrationEntity, 'learnedMode' | 'threshold' | 'overrideMode' | 'overrideThreshold'> | undefined,
   ): { mode: Mode; threshold: number | null; source: GateRule['mode'] } {
     const staticThreshold = this.policy.autoSendThreshold(category);
     if (this.policy.alwaysReview(category)) return { mode: 'review', threshold: null, source: 'static' };

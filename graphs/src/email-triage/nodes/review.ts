@@ -37,7 +37,10 @@ export function reviewNode({ policy }: TriagePorts): TriageStep {
     const parsed = ResumeDecisionSchema.safeParse(interrupt(request));
     // The API refuses these too. Throwing here would store the bad resume value
     // and replay it on every later resume, so instead the graph asks again.
-    if (!parsed.success || !decisionApplies(parsed.data, { round: reviewRound(state), redrafts: state.redrafts }, policy)) {
+    if (
+      !parsed.success ||
+      !decisionApplies(parsed.data, { round: reviewRound(state), redrafts: state.redrafts }, policy)
+    ) {
       return { decision: null };
     }
     const decision = parsed.data;
