@@ -40,7 +40,11 @@ export function CategoryCorrection({ reviewId, current, categories }: Props) {
 
   if (others.length === 0) return null;
   return (
-    <form className="category-correction" onSubmit={submit} aria-labelledby="category-correction-heading">
+    <form
+      className="category-correction"
+      onSubmit={(event) => void submit(event)}
+      aria-labelledby="category-correction-heading"
+    >
       <h3 id="category-correction-heading">Wrong category?</h3>
       <label htmlFor="corrected-category">Correct category</label>{' '}
       <select
