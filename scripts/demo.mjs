@@ -39,6 +39,19 @@ const samples = [
 ];
 
 const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+
+// With AUTO_SEND_MODE=learned (the default) no category has earned auto-send on a fresh install, so the
+// demo pins order_status to auto, as an admin who trusts it would (audited; lift it with {"mode":"learned"}).
+const pinned = await fetch(`${base}/api/v1/calibration/order_status`, {
+  method: 'PUT',
+  headers,
+  body: JSON.stringify({ mode: 'auto' }),
+});
+if (pinned.status !== 200) {
+  console.error(`pinning order_status failed (${pinned.status}): ${await pinned.text()}`);
+  process.exit(1);
+}
+console.log('Pinned order_status to auto-send (PUT /api/v1/calibration/order_status); see GET /api/v1/calibration\n');
 const runs = [];
 for (const sample of samples) {
   const response = await fetch(`${base}/api/v1/events/email`, {

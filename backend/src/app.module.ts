@@ -2,6 +2,7 @@ import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CalibrationModule } from './calibration/calibration.module';
 import type { Clock } from './common/clock';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -40,6 +41,7 @@ export class AppModule {
       KnowledgeModule,
       WorkflowModule,
       ReviewsModule,
+      CalibrationModule,
       DeliveryModule,
       QueriesModule,
       DigestModule,

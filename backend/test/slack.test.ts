@@ -2,7 +2,14 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from './support/api-client';
 import { complaintEmail } from './support/emails';
-import { buttonClick, FakeSlack, sendInteraction, slackSignature, viewSubmission } from './support/fake-slack';
+import {
+  buttonClick,
+  FakeSlack,
+  menuChoice,
+  sendInteraction,
+  slackSignature,
+  viewSubmission,
+} from './support/fake-slack';
 import { eventually, useWorldWithSmtp } from './support/test-service';
 
 const SECRET = 'slack-signing-secret-0123456789';
@@ -125,10 +132,10 @@ describe('Slack review messages and decisions', () => {
     ).find((block) => block.type === 'actions')!;
     assert.deepEqual(
       actions.elements!.map((element) => element.action_id),
-      ['review_approve', 'review_edit', 'review_reject', 'review_redraft', 'review_open'],
+      ['review_approve', 'review_edit', 'review_reject', 'review_redraft', 'review_category', 'review_open'],
     );
     assert.equal(actions.elements![0]!.value, reviewId);
-    assert.equal(actions.elements![4]!.url, `http://ui.handoff.test:3001/reviews/${reviewId}`);
+    assert.equal(actions.elements![5]!.url, `http://ui.handoff.test:3001/reviews/${reviewId}`);
     assert.match(blocks, /post@customer\.example/);
     assert.match(blocks, /complaint/);
     assert.match(blocks, /always_review_category/);
@@ -206,6 +213,45 @@ describe('Slack review messages and decisions', () => {
       (await decisionsOf(redraft.reviewId)).map((d) => d.action),
       ['redraft'],
     );
+  });
+
+  test('the category menu corrects the category once: redrafted for it, the same message reopens', async () => {
+    const review = await openReview('category@customer.example');
+    const menu = (
+      review.post.args['blocks'] as {
+        type: string;
+        elements?: { action_id: string; options?: { value: string }[] }[];
+      }[]
+    )
+      .find((block) => block.type === 'actions')!
+      .elements!.find((element) => element.action_id === 'review_category')!;
+    const billing = menu.options!.find((option) => option.value.endsWith('|billing'))!;
+    assert.ok(
+      !menu.options!.some((option) => option.value.endsWith('|complaint')),
+      'the current category is not offered',
+    );
+    await sendInteraction(
+      url,
+      SECRET,
+      menuChoice(REVIEWER.slackUser, 'review_category', billing.value, review.channel, review.ts),
+    );
+    const reopened = await eventually(async () => {
+      const detail = (await api.get(`/api/v1/reviews/${review.reviewId}`)).body;
+      return detail.status === 'pending' && detail.round === 1 ? detail : undefined;
+    }, 'the redraft for the corrected category');
+    assert.equal(reopened.request.classification.category, 'billing');
+    assert.equal(reopened.request.redraftsRemaining, 3);
+    assert.deepEqual(
+      (await decisionsOf(review.reviewId)).map((d) => [d.action, d.actor, d.surface]),
+      [['recategorise', REVIEWER.email, 'slack']],
+    );
+    // The same choice again, from the old message: the review is in billing already, so it is refused.
+    await sendInteraction(
+      url,
+      SECRET,
+      menuChoice(REVIEWER.slackUser, 'review_category', billing.value, review.channel, review.ts),
+    );
+    assert.equal((await decisionsOf(review.reviewId)).length, 1);
   });
 
   test('a bad signature or a stale timestamp gets 401 and changes nothing', async () => {

@@ -8,3 +8,4 @@ export * from './dead-letters';
 export * from './errors';
 export * from './workflow-drawing';
 export * from './knowledge';
+export * from './calibration';

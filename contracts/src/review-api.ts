@@ -140,6 +140,8 @@ export const QueueItemSchema = z.object({
   /** Set when the deadline's `escalate` action moved the review to the admin queue. */
   escalatedAt: z.string().nullable(),
   claim: ClaimSchema.nullable(),
+  /** An audit sample: it would have gone out alone (see AUTO_SEND_AUDIT_RATE). */
+  auditSample: z.boolean(),
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 
@@ -171,6 +173,8 @@ export const DecisionRecordSchema = z.object({
   diff: z.string().nullable(),
   reason: z.string().nullable(),
   feedback: z.string().nullable(),
+  /** For recategorise: the category the reviewer named. */
+  category: z.string().nullable(),
   decidedAt: z.string(),
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;

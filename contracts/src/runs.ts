@@ -1,6 +1,27 @@
 import { z } from 'zod';
 import { ClassificationSchema } from './classification';
 import { CitationSchema } from './knowledge';
+import { ReviewReasonSchema } from './review';
+
+/**
+ * Which rule set the route step's threshold: `static` (AUTO_SEND_MODE=static: the configured thresholds),
+ * `learned` (the category's calibrated threshold, or none when it has not earned auto-send) or `pinned`
+ * (an admin's PUT /api/v1/calibration/:category).
+ */
+export const RoutingModeSchema = z.enum(['static', 'learned', 'pinned']);
+export type RoutingMode = z.infer<typeof RoutingModeSchema>;
+
+/** Why the route step sent a run out alone or to a person. */
+export const RoutingSchema = z.object({
+  decision: z.enum(['auto_send', 'review']),
+  reasons: z.array(ReviewReasonSchema),
+  /** The confidence the run needed; null when its category may not auto-send at all. */
+  threshold: z.number().nullable(),
+  mode: RoutingModeSchema,
+  /** Drawn by audit sampling: it would have gone out alone and went to review instead. */
+  auditSample: z.boolean(),
+});
+export type Routing = z.infer<typeof RoutingSchema>;
 
 export const RunStatusSchema = z.enum([
   'queued',
@@ -43,6 +64,8 @@ export const RunDetailsSchema = z.object({
   reviewReasons: z.array(z.string()),
   /** The knowledge passages the draft cites; empty when nothing was retrieved or cited. */
   citations: z.array(CitationSchema),
+  /** The route step's decision and why; null until the run reached it (or for runs from before it was recorded). */
+  routing: RoutingSchema.nullable(),
   reviewId: z.string().nullable(),
   reply: z
     .object({

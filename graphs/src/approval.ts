@@ -1,4 +1,4 @@
-import type { DecisionInput } from '@handoff/contracts';
+import type { ReviewActionInput } from '@handoff/contracts';
 import { REVIEWER_NOTE_MARKER } from './llm/local/feedback';
 
 /** What goes out and who let it go. */
@@ -13,11 +13,11 @@ export class ApprovalRefusedError extends Error {}
 /**
  * The one approval rule, used by the graph's send_request node and by the
  * backend when a decision writes the outbox row, so the two cannot disagree:
- * approve sends the draft, edit sends the reviewer's text, reject and redraft
- * send nothing (null). A reply still carrying the note for the reviewer, or an
+ * approve sends the draft, edit sends the reviewer's text, reject, redraft and
+ * recategorise send nothing (null). A reply still carrying the note for the reviewer, or an
  * approval of an empty draft, is refused.
  */
-export function approvedReply(draft: string, decision: DecisionInput, actor: string): ApprovedReply | null {
+export function approvedReply(draft: string, decision: ReviewActionInput, actor: string): ApprovedReply | null {
   const text = decision.action === 'approve' ? draft : decision.action === 'edit' ? decision.text : null;
   if (text === null) return null;
   if (decision.action === 'approve' && !draft.trim()) {

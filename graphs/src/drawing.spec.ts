@@ -34,9 +34,11 @@ test('the triage drawing lists every node and edge with which ones are condition
     'route->review': true,
     'review->send_request': true,
     'review->redraft': true,
+    'review->recategorise': true,
     'review->review': true,
     'review->__end__': true,
     'redraft->draft': false,
+    'recategorise->draft': false,
     'send_request->__end__': false,
   });
   assert.match(drawing.mermaid, /graph TD/);

@@ -13,3 +13,4 @@ export { FLAG_THRESHOLD, scanMessage, scanText, safetyFlags, type SafetyFinding,
 export * from './email-triage';
 export * from './llm';
 export * from './knowledge';
+export * from './gate';

@@ -1,4 +1,4 @@
-import type { Classification } from '@handoff/contracts';
+import type { Classification, RoutingMode } from '@handoff/contracts';
 import type { Confidence, InboundMessage, ReplyIntent, Taxonomy } from './schemas';
 import type { ApprovedExample, KnowledgePassage, Retrieval } from './knowledge/passages';
 
@@ -63,6 +63,24 @@ export interface Clock {
   now(): Date;
 }
 
+/** The threshold in force for a category, and which rule set it. */
+export interface GateRule {
+  mode: RoutingMode;
+  /** Minimum confidence to go out alone; null when the category may not auto-send at all. */
+  threshold: number | null;
+}
+
+/**
+ * The auto-send gate the route step consults: the learned per-category thresholds
+ * (or the static policy, as configured) and audit sampling. Without one, the graph
+ * uses the policy's static thresholds and samples nothing.
+ */
+export interface AutoSendGate {
+  ruleFor(category: string): Promise<GateRule>;
+  /** Whether a run that would go out alone is drawn for audit. Deterministic per run id, so retries agree. */
+  auditSample(runId: string): boolean;
+}
+
 export interface TriagePorts {
   model: TriageModel;
   policy: TriagePolicy;
@@ -70,4 +88,5 @@ export interface TriagePorts {
   clock: Clock;
   /** Absent: drafts are not grounded (as before the knowledge base existed). */
   knowledge?: KnowledgeBase;
+  gate?: AutoSendGate;
 }

@@ -255,6 +255,30 @@ describe('review UI in Chromium against the real backend', () => {
     await context.close();
   });
 
+  test('correct the category: the reply is redrafted for it and the same item comes back, redrafts untouched', async () => {
+    const { reviewId } = await stack.pendingReview(complaint());
+    const { context, page } = await stack.newPage();
+    await stack.signIn(page);
+    await openReview(page, reviewId);
+    await page.getByLabel('Correct category').selectOption('billing');
+    await page.getByRole('button', { name: 'Correct and redraft' }).click();
+    await page.getByRole('heading', { name: 'Decide (draft 2)' }).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/corrected the category/)
+      .first()
+      .waitFor();
+    const review = await stack.read(`/api/v1/reviews/${reviewId}`, ReviewDetailSchema);
+    assert.equal(review.status, 'pending');
+    assert.equal(review.request.classification.category, 'billing');
+    assert.ok(review.request.reasons.includes('category_corrected'));
+    assert.equal(review.request.redraftsRemaining, 3);
+    assert.deepEqual(
+      review.decisions.map((d) => [d.action, d.category, d.surface]),
+      [['recategorise', 'billing', 'web']],
+    );
+    await context.close();
+  });
+
   test('when someone else decided first, the page says so and offers nothing to send', async () => {
     const { reviewId } = await stack.pendingReview(complaint());
     const { context, page } = await stack.newPage();
@@ -396,7 +420,7 @@ describe('review UI in Chromium against the real backend', () => {
     await context.close();
   });
 
-  test('axe finds no serious or critical violation on the queue, item, history, overview and run pages', async () => {
+  test('axe finds no serious or critical violation on the queue, item, history, overview, autopilot and run pages', async () => {
     const { reviewId, runId } = await stack.pendingReview(
       complaint({ html: '<p>I am <b>very</b> unhappy with the service and want to complain.</p>' }),
     );
@@ -407,6 +431,7 @@ describe('review UI in Chromium against the real backend', () => {
       [`/reviews/${reviewId}`, () => page.locator('.email-html iframe').waitFor()],
       ['/history', () => page.getByRole('heading', { name: 'History' }).waitFor()],
       ['/overview', () => page.getByRole('heading', { name: 'Overview' }).waitFor()],
+      ['/autopilot', () => page.getByRole('heading', { name: 'Autopilot' }).waitFor()],
       [`/runs/${runId}`, () => page.getByRole('heading', { name: 'Steps' }).waitFor()],
       ['/admin', () => page.getByRole('heading', { name: 'Reviewers' }).waitFor()],
     ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuthConfig, checkAuthConfig } from '../auth/auth.config';
+import { CalibrationConfig } from '../calibration/calibration.config';
 import { DeliveryConfig } from '../delivery/delivery.config';
 import { checkDigestConfig, DigestConfig } from '../digest/digest.config';
 import { checkIngestConfig, IngestConfig } from '../ingest/ingest.config';
@@ -27,6 +28,7 @@ export const EnvSchema = z
     ...WorkflowConfig,
     ...KnowledgeConfig,
     ...ReviewsConfig,
+    ...CalibrationConfig,
     ...SlackConfig,
     ...DeliveryConfig,
     ...ObservabilityConfig,

@@ -1,5 +1,8 @@
 import { AuditLogEntity } from '../audit/audit-log.entity';
 import { ReviewerEntity } from '../auth/reviewer.entity';
+import { CalibrationChangeEntity } from '../calibration/calibration-change.entity';
+import { CategoryCalibrationEntity } from '../calibration/category-calibration.entity';
+import { ReviewLabelEntity } from '../calibration/review-label.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { OutboundMessageEntity } from '../delivery/outbound-message.entity';
 import { DigestEntity } from '../digest/digest.entity';
@@ -35,4 +38,7 @@ export const ENTITIES = [
   KnowledgeArticleEntity,
   KnowledgeArticleVersionEntity,
   KnowledgeChunkEntity,
+  ReviewLabelEntity,
+  CategoryCalibrationEntity,
+  CalibrationChangeEntity,
 ];

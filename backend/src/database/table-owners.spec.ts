@@ -23,6 +23,9 @@ const OWNERS: Record<string, string> = {
   knowledge_articles: 'knowledge/knowledge.repository.ts',
   knowledge_article_versions: 'knowledge/knowledge.repository.ts',
   knowledge_chunks: 'knowledge/knowledge.repository.ts',
+  review_labels: 'calibration/calibration.repository.ts',
+  category_calibration: 'calibration/calibration.repository.ts',
+  calibration_changes: 'calibration/calibration.repository.ts',
 };
 
 /** The TypeScript sources, read beside the compiled spec (dist/src/database → src). */

@@ -13,6 +13,14 @@ const OWNED_GAUGES = {
 } as const;
 export type OwnedGauge = keyof typeof OWNED_GAUGES;
 
+/** Owned gauges with one series per category (the taxonomy: a small fixed set). */
+const OWNED_CATEGORY_GAUGES = {
+  handoff_autosend_precision_lower_bound:
+    'One-sided 95% lower bound of the precision of what the learned gate lets out alone, by category',
+  handoff_autosend_mode: 'What the route step does with a category: 1 auto-send allowed, 0 review (pins included)',
+} as const;
+export type OwnedCategoryGauge = keyof typeof OWNED_CATEGORY_GAUGES;
+
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
 /** Seconds buckets from 5 ms to 2 min: graph nodes and LLM calls. */
@@ -110,6 +118,18 @@ export class MetricsService {
     labelNames: ['channel', 'status'] as const,
     registers: [this.registry],
   });
+  readonly autosendModeChanges = new Counter({
+    name: 'handoff_autosend_mode_changes_total',
+    help: 'Categories whose auto-send mode changed, by category and cause (earned, demoted, pinned)',
+    labelNames: ['category', 'cause'] as const,
+    registers: [this.registry],
+  });
+  readonly auditSamples = new Counter({
+    name: 'handoff_autosend_audit_samples_total',
+    help: 'Runs that would have gone out alone and were sent to review as audit samples, by category',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
   readonly jobErrors = new Counter({
     name: 'handoff_job_errors_total',
     help: 'Queue jobs whose attempt threw, by queue and job name',
@@ -125,6 +145,7 @@ export class MetricsService {
   });
 
   private readonly readers = new Map<OwnedGauge, () => Promise<number>>();
+  private readonly categoryReaders = new Map<OwnedCategoryGauge, () => Promise<Map<string, number>>>();
 
   constructor(
     @InjectQueue(QUEUES.workflow) workflow: Queue,
@@ -156,6 +177,26 @@ export class MetricsService {
         },
       });
     }
+    const categoryReaders = this.categoryReaders;
+    for (const [name, help] of Object.entries(OWNED_CATEGORY_GAUGES) as [OwnedCategoryGauge, string][]) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['category'] as const,
+        registers: [this.registry],
+        async collect() {
+          const read = categoryReaders.get(name);
+          if (!read) return;
+          this.reset();
+          for (const [category, value] of await read()) this.set({ category }, value);
+        },
+      });
+    }
+  }
+
+  /** The owner of a per-category gauge's table says how to read it: a value per category. */
+  supplyByCategory(gauge: OwnedCategoryGauge, read: () => Promise<Map<string, number>>): void {
+    this.categoryReaders.set(gauge, read);
   }
 
   /** The owner of a gauge's table says how to read it. */

@@ -58,6 +58,7 @@ describe('dashboards and alerts reference only metrics the service exports', () 
     const rules = parse(readFileSync(join(OPS, 'prometheus/alerts.yml'), 'utf8'));
     const alerts = rules.groups.flatMap((group: { rules: { alert: string; expr: string }[] }) => group.rules);
     assert.deepEqual(alerts.map((rule: { alert: string }) => rule.alert).sort(), [
+      'HandoffAutosendPrecisionBelowTarget',
       'HandoffDeadLettersGrowing',
       'HandoffDown',
       'HandoffLlmBreakerOpen',

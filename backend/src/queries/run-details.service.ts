@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Citation, Classification } from '@handoff/contracts';
+import type { Citation, Classification, Routing } from '@handoff/contracts';
 import { NotFoundError } from '../common/domain-errors';
 import { OutboxRepository } from '../delivery/outbox.repository';
 import { InboundEventRepository } from '../ingest/inbound-event.repository';
@@ -20,6 +20,7 @@ export interface RunDetails {
   confidenceReasons: string[];
   reviewReasons: string[];
   citations: Citation[];
+  routing: Routing | null;
   reviewId: string | null;
   reply: { id: string; status: string; messageId: string; sentAt: Date | null; attempts: number } | null;
   steps: { node: string; startedAt: Date; finishedAt: Date; durationMs: number }[];
@@ -67,6 +68,7 @@ export class RunDetailsService {
       confidenceReasons: run.confidenceReasons ?? [],
       reviewReasons: run.reviewReasons ?? [],
       citations: run.citations,
+      routing: run.routing ?? null,
       reviewId: review?.id ?? null,
       reply: reply
         ? {

@@ -47,6 +47,10 @@ export class ReviewDecisionEntity {
   @Column({ type: 'text', nullable: true })
   feedback: string | null;
 
+  /** For recategorise: the category the reviewer named. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  category: string | null;
+
   @CreateDateColumn({ name: 'decided_at', type: 'timestamptz' })
   decidedAt: Date;
 }

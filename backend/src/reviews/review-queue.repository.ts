@@ -29,6 +29,7 @@ interface QueueRow extends ClaimRow {
   created_at: Date;
   due_at: Date;
   escalated_at: Date | null;
+  audit_sample: boolean;
   sort_key: string;
 }
 
@@ -113,7 +114,8 @@ export class ReviewQueueRepository {
     // The sort key goes into the cursor as text: Postgres keeps microseconds that a JS Date would lose.
     const rows: QueueRow[] = await this.dataSource.query(
       `SELECT t.id, t.run_id, t.status, t.round, t.from_address, t.subject, t.category, t.channel, t.confidence,
-              t.created_at, t.due_at, t.escalated_at, ${column}::text AS sort_key, ${CLAIM_SELECT}
+              t.created_at, t.due_at, t.escalated_at, ${column}::text AS sort_key,
+              COALESCE((t.request->>'auditSample')::boolean, false) AS audit_sample, ${CLAIM_SELECT}
        FROM review_tasks t ${CLAIM_JOIN}
        WHERE ${where.join(' AND ')}
        ORDER BY ${column} ${direction}, t.id ${direction}
@@ -153,6 +155,7 @@ function toQueueItem(row: QueueRow): QueueItem {
     createdAt: row.created_at.toISOString(),
     dueAt: row.due_at.toISOString(),
     escalatedAt: row.escalated_at?.toISOString() ?? null,
+    auditSample: row.audit_sample,
     claim: claimOf(row),
   };
 }

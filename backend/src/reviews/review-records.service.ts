@@ -52,7 +52,8 @@ export class ReviewRecordsService {
       dueAt: task.dueAt.toISOString(),
       createdAt: task.createdAt.toISOString(),
       claim: claimRow ? claimOf(claimRow) : null,
-      request: task.request,
+      // Requests recorded before audit sampling existed have no flag.
+      request: { ...task.request, auditSample: task.request.auditSample ?? false },
       message: {
         ...message,
         sanitizedHtml: message.untrustedHtml === null ? null : sanitizeEmailHtml(message.untrustedHtml),
@@ -105,6 +106,7 @@ export class ReviewRecordsService {
           diff: d.diff,
           reason: d.reason,
           feedback: d.feedback,
+          category: d.correctedCategory,
           decidedAt: d.decidedAt.toISOString(),
         },
         // Only a decision that sent something (approve or edit) carries the reply.

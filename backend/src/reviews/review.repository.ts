@@ -39,6 +39,7 @@ export interface HistoryRow {
   diff: string | null;
   reason: string | null;
   feedback: string | null;
+  correctedCategory: string | null;
   decidedAt: Date;
   sortKey: string;
   reviewId: string;
@@ -260,7 +261,7 @@ export class ReviewRepository {
     // The sort key is read as text: Postgres keeps microseconds that a JS Date would lose.
     return this.dataSource.query(
       `SELECT d.id, d.round, d.actor, d.surface, d.action, d.draft_text AS "draftText", d.final_text AS "finalText",
-              d.diff, d.reason, d.feedback, d.decided_at AS "decidedAt", d.decided_at::text AS "sortKey",
+              d.diff, d.reason, d.feedback, d.category AS "correctedCategory", d.decided_at AS "decidedAt", d.decided_at::text AS "sortKey",
               t.id AS "reviewId", t.run_id AS "runId", t.subject, t.from_address AS "from", t.category,
               o.status AS "replyStatus", o.sent_at AS "replySentAt", o.body AS "replyBody"
        FROM review_decisions d JOIN review_tasks t ON t.id = d.task_id

@@ -1,7 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AssignInputSchema, DecisionInputSchema, QueueQuerySchema } from '@handoff/contracts';
+import {
+  AssignInputSchema,
+  CategoryCorrectionInputSchema,
+  DecisionInputSchema,
+  QueueQuerySchema,
+} from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { SessionWatchService } from '../auth/session-watch.service';
@@ -94,5 +99,21 @@ export class ReviewsController {
   decide(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const surface = principal.kind === 'session' ? 'web' : 'api';
     return this.reviews.decide(id, parseOrBadRequest(DecisionInputSchema, body), principal.email, surface);
+  }
+
+  @Post(':id/category')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Correct the category {category}: audited and labelled; the reply is redrafted for it (not counted as a redraft) and the review reopens with the new draft; 409 if already decided',
+  })
+  correctCategory(
+    @Param('id', ReviewId()) id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const surface = principal.kind === 'session' ? 'web' : 'api';
+    const { category } = parseOrBadRequest(CategoryCorrectionInputSchema, body);
+    return this.reviews.correctCategory(id, category, principal.email, surface);
   }
 }

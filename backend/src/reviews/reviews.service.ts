@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createTwoFilesPatch } from 'diff';
 import { ApprovalRefusedError, approvedReply } from '@handoff/graphs';
-import type { DecisionInput, DecisionSurface, ReviewRequest } from '@handoff/contracts';
+import type { DecisionInput, DecisionSurface, ReviewActionInput, ReviewRequest } from '@handoff/contracts';
 import type { ResumeDecision } from '@handoff/graphs';
 import { AuditRepository } from '../audit/audit.repository';
+import { CalibrationService } from '../calibration/calibration.service';
 import { CLOCK, type Clock } from '../common/clock';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/domain-errors';
 import { APP_CONFIG } from '../config/config.module';
@@ -25,7 +26,7 @@ export interface DecisionOutcome {
   decisionId: string;
   reviewId: string;
   runId: string;
-  action: DecisionInput['action'];
+  action: ReviewActionInput['action'];
   actor: string;
   decidedAt: Date;
 }
@@ -39,6 +40,10 @@ export interface ReviewOrigin {
 
 @Injectable()
 export class ReviewsService implements OnModuleInit {
+  private readonly logger = new Logger('Reviews');
+  /** The taxonomy's keys: what a category correction may name. */
+  private readonly taxonomy: Set<string>;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly reviews: ReviewRepository,
@@ -51,7 +56,10 @@ export class ReviewsService implements OnModuleInit {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
-  ) {}
+    private readonly calibration: CalibrationService,
+  ) {
+    this.taxonomy = new Set(config.TAXONOMY.map(({ key }) => key));
+  }
 
   onModuleInit(): void {
     // The three review gauges are collected together on a scrape: they share one query.
@@ -78,6 +86,9 @@ export class ReviewsService implements OnModuleInit {
       channel: origin.channel,
     });
     if (!opened) return;
+    if (request.auditSample && request.round === 0) {
+      this.metrics.auditSamples.inc({ category: request.classification.category });
+    }
     await this.audit.record(tx, {
       actor: 'system',
       action: 'review.opened',
@@ -93,13 +104,26 @@ export class ReviewsService implements OnModuleInit {
    * pending for the round, so the first decision wins on every surface; for
    * approve and edit the outbox row is written in the same transaction.
    */
-  async decide(
+  decide(reviewId: string, input: DecisionInput, actor: string, surface: DecisionSurface): Promise<DecisionOutcome> {
+    return this.act(reviewId, input, actor, surface);
+  }
+
+  /**
+   * A reviewer names the message's real category: recorded like a decision (first one wins, audited,
+   * labelled), the run redrafts for that category without using a redraft, and the same review opens
+   * its next round with the new draft. Until then it shows as redrafting.
+   */
+  correctCategory(reviewId: string, category: string, actor: string, surface: DecisionSurface) {
+    return this.act(reviewId, { action: 'recategorise', category }, actor, surface);
+  }
+
+  private async act(
     reviewId: string,
-    input: DecisionInput,
+    input: ReviewActionInput,
     actor: string,
     surface: DecisionSurface,
   ): Promise<DecisionOutcome> {
-    const { outcome, outboundId, openedAt } = await this.uow.run(async (tx) => {
+    const { outcome, outboundId, openedAt, failedAudit } = await this.uow.run(async (tx) => {
       const task = await this.reviews.lock(tx, reviewId);
       if (!task) throw new NotFoundError(`review ${reviewId} not found`);
       addToWorkContext({ runId: task.runId });
@@ -117,6 +141,7 @@ export class ReviewsService implements OnModuleInit {
       if (input.action === 'redraft' && task.request.redraftsRemaining <= 0) {
         throw new UnprocessableError('no redrafts remain for this review; approve, edit or reject it');
       }
+      if (input.action === 'recategorise') this.checkCorrection(task.request, input.category);
       const draft = task.request.draft;
       const reply = this.approvedReply(draft, input, actor);
       const decision = await this.reviews.decide(
@@ -137,21 +162,40 @@ export class ReviewsService implements OnModuleInit {
               : null,
           reason: input.action === 'reject' ? input.reason : null,
           feedback: input.action === 'redraft' ? input.feedback : null,
+          category: input.action === 'recategorise' ? input.category : null,
         },
-        input.action === 'redraft' ? 'redrafting' : 'decided',
+        input.action === 'redraft' || input.action === 'recategorise' ? 'redrafting' : 'decided',
       );
+      // The label of this round, in the decision's transaction: what the reviewer made of the draft.
+      const label = await this.calibration.recordLabel(tx, {
+        decisionId: decision.id,
+        reviewId: task.id,
+        request: { ...task.request, auditSample: task.request.auditSample ?? false },
+        action: input.action,
+        finalText: reply?.text ?? null,
+        correctedCategory: input.action === 'recategorise' ? input.category : null,
+      });
       // The decision goes into the trail before the reply it asks for, so the trail reads in that order.
       await this.audit.record(tx, {
         actor,
         action: `review.${input.action}`,
         entityType: 'review',
         entityId: task.id,
-        data: { runId: task.runId, round: task.round, surface, decisionId: decision.id },
+        data: {
+          runId: task.runId,
+          round: task.round,
+          surface,
+          decisionId: decision.id,
+          ...(input.action === 'recategorise'
+            ? { from: task.request.classification.category, to: input.category }
+            : {}),
+        },
       });
       const outboundId = reply ? await this.outbox.requestReplyIn(tx, { runId: task.runId, ...reply }) : null;
       await this.stream.publish(tx, 'review.decided', task.id);
       return {
         outboundId,
+        failedAudit: label.failedAudit,
         openedAt: task.createdAt,
         outcome: {
           decisionId: decision.id,
@@ -178,6 +222,12 @@ export class ReviewsService implements OnModuleInit {
       },
       traceParent ? this.tracing.extract({ traceparent: traceParent }) : undefined,
     );
+    // A failed audit may mean the category no longer meets its target: check at once, not at the next interval.
+    if (failedAudit) {
+      this.calibration.recompute('system').catch((error: Error) => {
+        this.logger.warn(`recompute after a failed audit: ${error.message}`);
+      });
+    }
     return outcome;
   }
 
@@ -194,6 +244,17 @@ export class ReviewsService implements OnModuleInit {
         return { action: 'reject', reason: decision.reason ?? '', ...who };
       case 'redraft':
         return { action: 'redraft', feedback: decision.feedback ?? '', ...who };
+      case 'recategorise':
+        return { action: 'recategorise', category: decision.category ?? '', ...who };
+    }
+  }
+
+  private checkCorrection(request: ReviewRequest, category: string): void {
+    if (!this.taxonomy.has(category)) {
+      throw new UnprocessableError(`"${category}" is not a category; use one of ${[...this.taxonomy].join(', ')}`);
+    }
+    if (category === request.classification.category) {
+      throw new UnprocessableError(`the review is already in ${category}`);
     }
   }
 
@@ -202,7 +263,7 @@ export class ReviewsService implements OnModuleInit {
     return this.reviews.decisionsNotResumed(graceSeconds, limit);
   }
 
-  private approvedReply(draft: string, input: DecisionInput, actor: string) {
+  private approvedReply(draft: string, input: ReviewActionInput, actor: string) {
     try {
       return approvedReply(draft, input, actor);
     } catch (error) {

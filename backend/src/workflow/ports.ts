@@ -1,4 +1,4 @@
-import type { InboundMessage } from '@handoff/graphs';
+import type { AutoSendGate, InboundMessage } from '@handoff/graphs';
 
 /** Where a run came from, as the review it may open needs it. */
 export interface RunOrigin {
@@ -15,3 +15,10 @@ export interface RunInputs {
   originOf(eventId: string): Promise<RunOrigin>;
 }
 export const RUN_INPUTS = Symbol('RUN_INPUTS');
+
+/**
+ * The auto-send gate the route step consults (learned thresholds, pins, audit sampling).
+ * Declared by the graph (AutoSendGate), implemented by calibration, which owns labels and thresholds.
+ */
+export const AUTO_SEND_GATE = Symbol('AUTO_SEND_GATE');
+export type { AutoSendGate };

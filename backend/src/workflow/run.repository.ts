@@ -12,7 +12,7 @@ export type NewRun = Pick<
 >;
 export type RunProgress = Pick<
   WorkflowRunEntity,
-  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons' | 'citations'
+  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons' | 'citations' | 'routing'
 >;
 export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt'>>;
 
@@ -208,7 +208,7 @@ export class RunRepository {
        ), final AS (
          SELECT DISTINCT ON (d.task_id) d.task_id, d.action, d.decided_at
          FROM review_decisions d JOIN runs ON runs.task_id = d.task_id
-         WHERE d.action <> 'redraft'
+         WHERE d.action NOT IN ('redraft', 'recategorise')
          ORDER BY d.task_id, d.round DESC
        ), tokens AS (
          SELECT c.run_id, sum(COALESCE(c.prompt_tokens, 0))::int AS prompt_tokens,

@@ -11,6 +11,7 @@ import { OutboxService } from '../delivery/outbox.service';
 import { RetrievalService } from '../knowledge/retrieval.service';
 import { MetricsService } from '../observability/metrics.service';
 import { ResilientTriageModel } from './resilient-model';
+import { AUTO_SEND_GATE, type AutoSendGate } from './ports';
 import { buildTriageModel, buildTriagePolicy } from './triage-model.factory';
 
 /** The gauge's encoding of cockatiel's states; an isolated breaker counts as open. */
@@ -39,6 +40,7 @@ export class TriageGraphService implements OnModuleDestroy {
     outbox: OutboxService,
     metrics: MetricsService,
     knowledge: RetrievalService,
+    @Inject(AUTO_SEND_GATE) gate: AutoSendGate,
   ) {
     const pool = new Pool({
       connectionString: config.DATABASE_URL,
@@ -54,7 +56,7 @@ export class TriageGraphService implements OnModuleDestroy {
       this.model.onCircuitStateChange((state) => gauge.set(CIRCUIT_GAUGE_VALUE[state]));
     }
     this.graph = compileTriageGraph(
-      { model: this.model, policy: buildTriagePolicy(config), outbox, clock: { now: () => new Date() }, knowledge },
+      { model: this.model, policy: buildTriagePolicy(config), outbox, clock: { now: () => new Date() }, knowledge, gate },
       this.checkpointer,
     );
   }

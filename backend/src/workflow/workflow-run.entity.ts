@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Citation, Classification, ReviewReason } from '@handoff/contracts';
+import type { Citation, Classification, ReviewReason, Routing } from '@handoff/contracts';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
 import type { RunStatus } from './run-status';
 
@@ -54,6 +54,10 @@ export class WorkflowRunEntity {
 
   @Column({ name: 'review_reasons', type: 'jsonb', nullable: true })
   reviewReasons: ReviewReason[] | null;
+
+  /** The route step's decision with its threshold, mode and audit flag. */
+  @Column({ type: 'jsonb', nullable: true })
+  routing: Routing | null;
 
   @Column({ type: 'text', nullable: true })
   draft: string | null;

@@ -221,6 +221,7 @@ export class WorkflowRunner {
       reviewReasons: state.reviewReasons,
       // Absent in checkpoints written before the knowledge base.
       citations: state.citations ?? [],
+      routing: state.routingRecord,
     });
   }
 }

@@ -149,6 +149,23 @@ export function buttonClick(user: string, actionId: string, reviewId: string, ch
   };
 }
 
+/** A choice in a static select menu (the category menu), shaped like Slack's block_actions payload. */
+export function menuChoice(user: string, actionId: string, value: string, channel: string, ts: string) {
+  const click = buttonClick(user, actionId, '', channel, ts);
+  return {
+    ...click,
+    actions: [
+      {
+        type: 'static_select',
+        action_id: actionId,
+        block_id: 'decision',
+        selected_option: { text: { type: 'plain_text', text: value }, value },
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
 /** A modal submission, shaped like Slack's view_submission payload. */
 export function viewSubmission(user: string, view: { callback_id: string; private_metadata: string }, text: string) {
   return {

@@ -90,6 +90,10 @@ export class TestWorld {
       PUBLIC_UI_URL: TEST_UI_ORIGIN,
       // A service without SMTP_URL starts the development mail catcher: on a free port, as files run side by side.
       DEV_MAIL_CATCHER_PORT: '0',
+      // Tests of everything but the learned gate route by the static thresholds and draw no audits, so a
+      // confident run goes out alone as they expect; the gate's own tests set these back (autopilot.test.ts).
+      AUTO_SEND_MODE: 'static',
+      AUTO_SEND_AUDIT_RATE: '0',
       ...overrides,
     };
   }

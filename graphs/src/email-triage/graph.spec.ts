@@ -5,7 +5,7 @@ import type { Classification, ReviewRequest } from '@handoff/contracts';
 import type { InboundMessage, ResumeDecision } from '../schemas';
 import { ChatTriageModel } from '../llm/openai';
 import type { TriagePolicyConfig } from '../policy';
-import type { ReplyOutbox } from '../ports';
+import type { AutoSendGate, ReplyOutbox } from '../ports';
 import { attackMessage, ordinaryMessage, readAttacks, readOrdinaryMail } from '../safety/evaluate';
 import {
   fixedClock,
@@ -31,6 +31,7 @@ interface Scenario {
   policy?: TriagePolicyConfig;
   message?: Partial<InboundMessage>;
   outbox?: ReplyOutbox;
+  gate?: AutoSendGate;
   /** What the model's instructionToAi answers say in classify and assess; both false by default. */
   modelSeesInstructions?: { classify?: boolean; assess?: boolean };
 }
@@ -59,6 +60,7 @@ function scenario(options: Scenario = {}) {
     policy: testPolicy(options.policy),
     outbox: options.outbox ?? recorder,
     clock: fixedClock(),
+    gate: options.gate,
   };
   const graph = createEmailTriageGraph(ports).compile({ checkpointer: new MemorySaver() });
   const config = { configurable: { thread_id: RUN_ID } };
@@ -130,6 +132,7 @@ describe('email triage graph', () => {
       confidenceReasons: ['Answers the question.'],
       redraftsRemaining: 3,
       citations: [],
+      auditSample: false,
     });
     assert.deepEqual(await run.next(), ['review']);
     assert.equal(run.outbox.calls, 0);
@@ -208,6 +211,89 @@ describe('email triage graph', () => {
     assert.equal(result.finalText, null);
     assert.equal(run.outbox.calls, 0);
     assert.deepEqual(await run.next(), []);
+  });
+
+  test('a category correction redrafts for the new category, keeps the redraft allowance and stays in review', async () => {
+    const run = scenario({
+      drafts: [FIRST_DRAFT, SECOND_DRAFT],
+      assessedConfidence: 0.95,
+      policy: { defaultThreshold: 0.99 },
+    });
+    expectReview(await run.start());
+    const request = expectReview(await run.resume(decide(0, { action: 'recategorise', category: 'billing' })));
+
+    assert.equal(request.round, 1);
+    assert.equal(request.draft, SECOND_DRAFT);
+    assert.equal(request.redraftsRemaining, 3);
+    assert.equal(request.classification.category, 'billing');
+    assert.equal(request.classification.categoryConfidence, 1);
+    // Confident now, yet a person named the category, so a person sees the new draft.
+    assert.deepEqual(request.reasons, ['low_confidence', 'category_corrected']);
+    const draftPrompt = run.chat.calls[3]?.messages.map((message) => message.text).join('\n') ?? '';
+    assert.match(draftPrompt, /billing/);
+    assert.doesNotMatch(draftPrompt, /reviewer_feedback/);
+    assert.equal(run.outbox.calls, 0);
+    assert.equal((await run.state()).corrections, 1);
+  });
+
+  test('a correction to a category outside the taxonomy is ignored and the review stays open', async () => {
+    const run = scenario({ assessedConfidence: 0.5 });
+    expectReview(await run.start());
+    const request = expectReview(await run.resume(decide(0, { action: 'recategorise', category: 'no_such_thing' })));
+    assert.equal(request.round, 0);
+    assert.equal(request.classification.category, 'order_status');
+  });
+
+  describe('with an auto-send gate', () => {
+    const gate = (threshold: number | null, audit = false, mode: 'learned' | 'pinned' = 'learned'): AutoSendGate => ({
+      ruleFor: async () => ({ mode, threshold }),
+      auditSample: () => audit,
+    });
+
+    test('a category that has not earned auto-send goes to review however confident', async () => {
+      const run = scenario({ assessedConfidence: 0.99, gate: gate(null) });
+      const request = expectReview(await run.start());
+      assert.deepEqual(request.reasons, ['not_yet_earned']);
+      assert.deepEqual((await run.state()).routingRecord, {
+        decision: 'review',
+        reasons: ['not_yet_earned'],
+        threshold: null,
+        mode: 'learned',
+        auditSample: false,
+      });
+    });
+
+    test('above a learned threshold the run goes out alone and records why', async () => {
+      const run = scenario({ assessedConfidence: 0.9, gate: gate(0.85) });
+      const result = await run.start();
+      assert.equal(result.outcome, 'auto_send');
+      assert.deepEqual(result.routingRecord, {
+        decision: 'auto_send',
+        reasons: [],
+        threshold: 0.85,
+        mode: 'learned',
+        auditSample: false,
+      });
+    });
+
+    test('an audit sample that would have gone out alone goes to review, marked', async () => {
+      const run = scenario({ assessedConfidence: 0.9, gate: gate(0.85, true) });
+      const request = expectReview(await run.start());
+      assert.deepEqual(request.reasons, ['audit_sample']);
+      assert.equal(request.auditSample, true);
+      assert.equal(run.outbox.calls, 0);
+    });
+
+    test('runs held back for another reason are not audit samples; always-review wins over a pin', async () => {
+      const run = scenario({
+        assessedConfidence: 0.9,
+        classification: { category: 'legal' },
+        gate: gate(0.5, true, 'pinned'),
+      });
+      const request = expectReview(await run.start());
+      assert.deepEqual(request.reasons, ['always_review_category']);
+      assert.equal(request.auditSample, false);
+    });
   });
 
   test('redraft passes feedback and the old draft to the model and comes back as round 1', async () => {

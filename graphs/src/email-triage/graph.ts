@@ -1,25 +1,45 @@
 import { END, INTERRUPT, isInterrupted, START, StateGraph } from '@langchain/langgraph';
 import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
 import type { TriagePorts } from '../ports';
-import { classifyNode, draftNode, redraftNode, reviewNode, routeNode, scoreNode, sendRequestNode } from './nodes';
+import {
+  classifyNode,
+  draftNode,
+  recategoriseNode,
+  redraftNode,
+  reviewNode,
+  routeNode,
+  scoreNode,
+  sendRequestNode,
+} from './nodes';
 import { TriageStateAnnotation, type TriageState } from './state';
 
 export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 1 } as const;
 
-export const TRIAGE_NODES = ['classify', 'draft', 'score', 'route', 'review', 'redraft', 'send_request'] as const;
+export const TRIAGE_NODES = [
+  'classify',
+  'draft',
+  'score',
+  'route',
+  'review',
+  'redraft',
+  'recategorise',
+  'send_request',
+] as const;
 export type TriageNodeName = (typeof TRIAGE_NODES)[number];
 
 function afterRoute(state: TriageState): 'send_request' | 'review' {
   return state.routing === 'auto_send' ? 'send_request' : 'review';
 }
 
-function afterReview(state: TriageState): 'send_request' | 'redraft' | 'review' | typeof END {
+function afterReview(state: TriageState): 'send_request' | 'redraft' | 'recategorise' | 'review' | typeof END {
   switch (state.decision?.action) {
     case 'approve':
     case 'edit':
       return 'send_request';
     case 'redraft':
       return 'redraft';
+    case 'recategorise':
+      return 'recategorise';
     case 'reject':
       return END;
     case undefined:
@@ -40,14 +60,16 @@ export function createEmailTriageGraph(ports: TriagePorts) {
     .addNode('route', routeNode(ports))
     .addNode('review', reviewNode(ports))
     .addNode('redraft', redraftNode())
+    .addNode('recategorise', recategoriseNode())
     .addNode('send_request', sendRequestNode(ports))
     .addEdge(START, 'classify')
     .addEdge('classify', 'draft')
     .addEdge('draft', 'score')
     .addEdge('score', 'route')
     .addConditionalEdges('route', afterRoute, ['send_request', 'review'])
-    .addConditionalEdges('review', afterReview, ['send_request', 'redraft', 'review', END])
+    .addConditionalEdges('review', afterReview, ['send_request', 'redraft', 'recategorise', 'review', END])
     .addEdge('redraft', 'draft')
+    .addEdge('recategorise', 'draft')
     .addEdge('send_request', END);
 }
 

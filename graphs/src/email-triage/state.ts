@@ -1,5 +1,5 @@
 import { Annotation } from '@langchain/langgraph';
-import type { Citation, Classification, ReviewReason } from '@handoff/contracts';
+import type { Citation, Classification, ReviewReason, Routing } from '@handoff/contracts';
 import type { KnowledgePassage } from '../knowledge/passages';
 import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
 import type { SafetyFinding } from '../safety';
@@ -36,8 +36,12 @@ export const TriageStateAnnotation = Annotation.Root({
   reviewReasons: field<ReviewReason[]>(() => []),
   /** The route step's decision. (Not `route`, which names the node.) */
   routing: field<'auto_send' | 'review' | null>(() => null),
+  /** The route step's decision with its threshold, mode and audit flag, as GET /api/v1/runs/:id shows it. */
+  routingRecord: field<Routing | null>(() => null),
   /** How many redrafts reviewers have asked for so far. */
   redrafts: field<number>(() => 0),
+  /** How many times reviewers corrected the category; each opens a new review round without using a redraft. */
+  corrections: field<number>(() => 0),
   /** The reviewer's feedback behind the latest redraft. */
   feedback: field<string | null>(() => null),
   /** The latest applied review decision; null before review or when a stale one was ignored. */
@@ -50,6 +54,11 @@ export const TriageStateAnnotation = Annotation.Root({
 
 export type TriageState = typeof TriageStateAnnotation.State;
 export type TriageUpdate = typeof TriageStateAnnotation.Update;
+
+/** The review round a state is in: every redraft and every category correction opens the next one. */
+export function reviewRound(state: Pick<TriageState, 'redrafts' | 'corrections'>): number {
+  return state.redrafts + state.corrections;
+}
 
 /** What the backend passes to graph.invoke() to start a run. */
 export interface TriageInput {

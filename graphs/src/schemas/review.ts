@@ -1,11 +1,11 @@
-import { DecisionInputSchema, DecisionSurfaceSchema } from '@handoff/contracts';
+import { DecisionSurfaceSchema, ReviewActionInputSchema } from '@handoff/contracts';
 import { z } from 'zod';
 
 export const MAX_REDRAFTS = 3;
 
-/** The value the review interrupt is resumed with: the decision plus who made it. */
+/** The value the review interrupt is resumed with: the decision (or category correction) plus who made it. */
 export const ResumeDecisionSchema = z.intersection(
-  DecisionInputSchema,
+  ReviewActionInputSchema,
   z.object({
     actor: z.string().min(1),
     surface: DecisionSurfaceSchema,

@@ -34,6 +34,9 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                 <li>
                   <Link href="/overview">Overview</Link>
                 </li>
+                <li>
+                  <Link href="/autopilot">Autopilot</Link>
+                </li>
                 {reviewer.role === 'admin' ? (
                   <li>
                     <Link href="/admin">Reviewers</Link>

@@ -62,7 +62,7 @@ export function DecisionPanel({ reviewId, draft, redraftsRemaining }: Props) {
       setOutcome({ kind: 'error', message: result.status === 422 ? `Not allowed: ${result.message}` : result.message });
       return;
     }
-    const done: Record<DecisionAction, string> = {
+    const done: Record<Exclude<DecisionAction, 'recategorise'>, string> = {
       approve: 'Approved. The reply is on its way.',
       edit: 'Approved with your edits. The reply is on its way.',
       reject: 'Rejected. No reply will be sent.',

@@ -5,6 +5,8 @@ import { connection } from 'next/server';
 import type { z } from 'zod';
 import {
   AuditTrailSchema,
+  CalibrationHistorySchema,
+  CalibrationSchema,
   HistoryPageSchema,
   OverviewSchema,
   QueuePageSchema,
@@ -110,6 +112,8 @@ export const api = {
   overview: (from?: string, to?: string) => backendGet(`/api/v1/stats/overview${query({ from, to })}`, OverviewSchema),
   reviewers: () => backendGet('/api/v1/reviewers', ReviewerListSchema),
   run: (id: string) => backendGet(`/api/v1/runs/${encodeURIComponent(id)}`, RunDetailsSchema),
+  calibration: () => backendGet('/api/v1/calibration', CalibrationSchema),
+  calibrationHistory: () => backendGet('/api/v1/calibration/history?limit=100', CalibrationHistorySchema),
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
 };
 

@@ -1,5 +1,6 @@
 import type {
   AssignInput,
+  CategoryCorrectionInput,
   ClaimResponse,
   ConflictBody,
   CreateReviewerInputSchema,
@@ -98,6 +99,8 @@ export const writes = {
   logout: () => callApi<void>('POST', '/auth/logout'),
   decide: (reviewId: string, input: DecisionInput) =>
     sendValid<DecisionOutcome>('POST', `${review(reviewId)}/decision`, (c) => c.DecisionInputSchema, input),
+  correctCategory: (reviewId: string, input: CategoryCorrectionInput) =>
+    sendValid<DecisionOutcome>('POST', `${review(reviewId)}/category`, (c) => c.CategoryCorrectionInputSchema, input),
   claim: (reviewId: string) => callApi<ClaimResponse>('POST', `${review(reviewId)}/claim`),
   release: (reviewId: string) => callApi<ClaimResponse>('DELETE', `${review(reviewId)}/claim`),
   assign: (reviewId: string, input: AssignInput) =>

@@ -7,6 +7,7 @@ export const SLACK_ACTIONS = {
   edit: 'review_edit',
   reject: 'review_reject',
   redraft: 'review_redraft',
+  category: 'review_category',
   open: 'review_open',
 } as const;
 export const SLACK_VIEWS = { edit: 'review_edit_view', reject: 'review_reject_view', redraft: 'review_redraft_view' };
@@ -27,10 +28,13 @@ export interface SlackReviewView {
   confidence: number;
   request: ReviewRequest;
   link: string;
+  /** The taxonomy's keys, offered in the category menu. */
+  categories: string[];
 }
 
 export interface SlackDecisionView {
-  action: 'approve' | 'edit' | 'reject' | 'redraft';
+  action: 'approve' | 'edit' | 'reject' | 'redraft' | 'recategorise';
+  category?: string | null;
   actor: string;
   decidedAt: Date;
 }
@@ -52,6 +56,9 @@ function summary(review: SlackReviewView): Block[] {
         mrkdwn(`*Category*\n${escapeMrkdwn(review.category)}`),
         mrkdwn(`*Confidence*\n${Math.round(review.confidence * 100)}%`),
         mrkdwn(`*Why a person*\n${reasons || '—'}`),
+        ...(review.request.auditSample
+          ? [mrkdwn('*Audit sample*\nThis would have gone out alone; your decision checks the gate.')]
+          : []),
       ],
     },
     { type: 'section', block_id: 'draft', text: mrkdwn(`*Draft reply*\n${draft ? quote(draft) : '_no draft_'}`) },
@@ -88,10 +95,34 @@ export function reviewBlocks(review: SlackReviewView): Block[] {
         button('Edit', SLACK_ACTIONS.edit, review.reviewId),
         button('Reject', SLACK_ACTIONS.reject, review.reviewId, 'danger'),
         ...(review.request.redraftsRemaining > 0 ? [button('Redraft', SLACK_ACTIONS.redraft, review.reviewId)] : []),
+        categoryMenu(review),
         { type: 'button', text: plain('Open in Handoff'), action_id: SLACK_ACTIONS.open, url: review.link },
       ],
     },
   ];
+}
+
+/** The separator in a category option's value: `<reviewId>|<category>` (a select has no value of its own). */
+const OPTION_SEPARATOR = '|';
+
+/** "Wrong category?": picking one corrects it, and the reply is redrafted for it. Slack allows 100 options. */
+function categoryMenu(review: SlackReviewView): Block {
+  const current = review.request.classification.category;
+  return {
+    type: 'static_select',
+    action_id: SLACK_ACTIONS.category,
+    placeholder: plain('Wrong category?'),
+    options: review.categories
+      .filter((key) => key !== current)
+      .slice(0, 100)
+      .map((key) => ({ text: plain(key), value: `${review.reviewId}${OPTION_SEPARATOR}${key}` })),
+  };
+}
+
+/** The review and category a category-menu choice names, or null for a value we did not make. */
+export function parseCategoryOption(value: string | undefined): { reviewId: string; category: string } | null {
+  const [reviewId, category, ...rest] = (value ?? '').split(OPTION_SEPARATOR);
+  return reviewId && category && rest.length === 0 ? { reviewId, category } : null;
 }
 
 const OUTCOME: Record<SlackDecisionView['action'], string> = {
@@ -99,6 +130,7 @@ const OUTCOME: Record<SlackDecisionView['action'], string> = {
   edit: ':pencil2: Edited and approved',
   reject: ':no_entry: Rejected',
   redraft: ':arrows_counterclockwise: Redraft requested',
+  recategorise: ':label: Category corrected',
 };
 
 /** A date Slack shows in the reader's time zone, with the ISO time as fallback. */
@@ -115,7 +147,7 @@ export function decidedBlocks(review: SlackReviewView, decision: SlackDecisionVi
       block_id: 'outcome',
       elements: [
         mrkdwn(
-          `${OUTCOME[decision.action]} by ${escapeMrkdwn(decision.actor)} ${slackDate(decision.decidedAt)} · <${review.link}|Open in Handoff>`,
+          `${OUTCOME[decision.action]}${decision.category ? ` to ${escapeMrkdwn(decision.category)}` : ''} by ${escapeMrkdwn(decision.actor)} ${slackDate(decision.decidedAt)} · <${review.link}|Open in Handoff>`,
         ),
       ],
     },

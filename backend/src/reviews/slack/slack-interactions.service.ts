@@ -1,13 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { App, type Receiver, type ReceiverEvent } from '@slack/bolt';
-import type { DecisionInput, Reviewer } from '@handoff/contracts';
+import type { Reviewer, ReviewActionInput } from '@handoff/contracts';
 import { ReviewersService } from '../../auth/reviewers.service';
 import { ConflictError, DomainError } from '../../common/domain-errors';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.schema';
 import { ReviewsService } from '../reviews.service';
 import { ReviewRepository } from '../review.repository';
-import { decisionModal, INPUT_LIMIT, SLACK_ACTIONS, SLACK_INPUT, SLACK_VIEWS } from './slack-blocks';
+import {
+  decisionModal,
+  INPUT_LIMIT,
+  parseCategoryOption,
+  SLACK_ACTIONS,
+  SLACK_INPUT,
+  SLACK_VIEWS,
+} from './slack-blocks';
 import { SlackClient } from '../../delivery/slack/slack-client.service';
 import { SlackMessagesService } from './slack-messages.service';
 
@@ -88,6 +95,15 @@ export class SlackInteractionsService {
       const reviewId = (action as { value: string }).value;
       await this.decideAs(body.user.id, channelOf(body), reviewId, { action: 'approve' });
     });
+    this.app.action(SLACK_ACTIONS.category, async ({ ack, body, action }) => {
+      await ack();
+      const choice = parseCategoryOption((action as { selected_option?: { value?: string } }).selected_option?.value);
+      if (!choice) return;
+      await this.decideAs(body.user.id, channelOf(body), choice.reviewId, {
+        action: 'recategorise',
+        category: choice.category,
+      });
+    });
     for (const kind of ['edit', 'reject', 'redraft'] as const) {
       this.app.action(SLACK_ACTIONS[kind], async ({ ack, body, action }) => {
         await ack();
@@ -115,9 +131,9 @@ export class SlackInteractionsService {
 
   private registerModals(): void {
     const inputs = {
-      edit: (text: string): DecisionInput => ({ action: 'edit', text }),
-      reject: (reason: string): DecisionInput => ({ action: 'reject', reason }),
-      redraft: (feedback: string): DecisionInput => ({ action: 'redraft', feedback }),
+      edit: (text: string): ReviewActionInput => ({ action: 'edit', text }),
+      reject: (reason: string): ReviewActionInput => ({ action: 'reject', reason }),
+      redraft: (feedback: string): ReviewActionInput => ({ action: 'redraft', feedback }),
     };
     for (const kind of ['edit', 'reject', 'redraft'] as const) {
       this.app.view(SLACK_VIEWS[kind], async ({ ack, body, view }) => {
@@ -133,11 +149,15 @@ export class SlackInteractionsService {
     }
   }
 
-  private async decideAs(user: string, channel: string, reviewId: string, input: DecisionInput): Promise<void> {
+  private async decideAs(user: string, channel: string, reviewId: string, input: ReviewActionInput): Promise<void> {
     const reviewer = await this.reviewerFor(user);
     if (!reviewer) return this.slack.postEphemeral(channel, user, NOT_ALLOWED);
     try {
-      await this.reviews.decide(reviewId, input, reviewer.email, 'slack');
+      if (input.action === 'recategorise') {
+        await this.reviews.correctCategory(reviewId, input.category, reviewer.email, 'slack');
+      } else {
+        await this.reviews.decide(reviewId, input, reviewer.email, 'slack');
+      }
     } catch (error) {
       if (error instanceof ConflictError) return this.refuseDecided(channel, user, reviewId);
       if (error instanceof DomainError) return this.slack.postEphemeral(channel, user, `Not done: ${error.message}`);

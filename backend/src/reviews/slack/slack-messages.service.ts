@@ -201,6 +201,7 @@ export class SlackMessagesService implements OnApplicationBootstrap {
       confidence: task.confidence,
       request: task.request,
       link: this.linkOf(task),
+      categories: this.config.TAXONOMY.map(({ key }) => key),
     };
   }
 

@@ -4,4 +4,5 @@ export { scoreNode, draftChecks, groundingChecks } from './score';
 export { routeNode } from './route';
 export { reviewNode, decisionApplies } from './review';
 export { redraftNode } from './redraft';
+export { recategoriseNode } from './recategorise';
 export { sendRequestNode } from './send-request';

@@ -2,12 +2,22 @@ import { interrupt } from '@langchain/langgraph';
 import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
 import { ResumeDecisionSchema, type ResumeDecision } from '../../schemas';
 import type { TriagePorts } from '../../ports';
-import type { TriageStep } from '../state';
+import { reviewRound, type TriageStep } from '../state';
 import { requireClassification } from './require';
 
-/** A decision applies to the open review when it answers this round and asks for nothing used up. */
-export function decisionApplies(decision: ResumeDecision, round: number, maxRedrafts: number): boolean {
-  return decision.round === round && !(decision.action === 'redraft' && round >= maxRedrafts);
+/**
+ * A decision applies to the open review when it answers this round and asks for nothing used up
+ * (redrafts) or unknown (a category outside the taxonomy).
+ */
+export function decisionApplies(
+  decision: ResumeDecision,
+  state: { round: number; redrafts: number },
+  policy: Pick<TriagePorts['policy'], 'maxRedrafts' | 'taxonomy'>,
+): boolean {
+  if (decision.round !== state.round) return false;
+  if (decision.action === 'redraft') return state.redrafts < policy.maxRedrafts;
+  if (decision.action === 'recategorise') return policy.taxonomy.some(({ key }) => key === decision.category);
+  return true;
 }
 
 export function reviewNode({ policy }: TriagePorts): TriageStep {
@@ -15,7 +25,7 @@ export function reviewNode({ policy }: TriagePorts): TriageStep {
     // Everything before interrupt() runs again on resume, so it only reads state.
     const request = ReviewRequestSchema.parse({
       runId: state.runId,
-      round: state.redrafts,
+      round: reviewRound(state),
       reasons: state.reviewReasons,
       classification: requireClassification(state),
       draft: state.draftText,
@@ -23,11 +33,15 @@ export function reviewNode({ policy }: TriagePorts): TriageStep {
       confidenceReasons: state.confidenceReasons,
       redraftsRemaining: Math.max(0, policy.maxRedrafts - state.redrafts),
       citations: state.citations,
+      auditSample: state.routingRecord?.auditSample ?? false,
     } satisfies ReviewRequest);
     const parsed = ResumeDecisionSchema.safeParse(interrupt(request));
     // The API refuses these too. Throwing here would store the bad resume value
     // and replay it on every later resume, so instead the graph asks again.
-    if (!parsed.success || !decisionApplies(parsed.data, state.redrafts, policy.maxRedrafts)) {
+    if (
+      !parsed.success ||
+      !decisionApplies(parsed.data, { round: reviewRound(state), redrafts: state.redrafts }, policy)
+    ) {
       return { decision: null };
     }
     const decision = parsed.data;

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { CategoryCorrection } from '../../../components/CategoryCorrection';
 import { ClaimControls } from '../../../components/ClaimControls';
 import { DecisionPanel } from '../../../components/DecisionPanel';
 import { DraftDiff } from '../../../components/DraftDiff';
@@ -19,6 +20,7 @@ const ACTION_LABELS = {
   edit: 'edited and approved',
   reject: 'rejected',
   redraft: 'asked for a redraft',
+  recategorise: 'corrected the category',
 } as const;
 
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
@@ -31,12 +33,17 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
     throw error;
   }
-  const [audit, reviewers] = await Promise.all([
+  const [audit, reviewers, categories] = await Promise.all([
     api.audit(id).catch(() => null),
     me.role === 'admin' ? api.reviewers().then((list) => list.items) : Promise.resolve(null),
+    // The taxonomy's keys, for the category correction.
+    api
+      .calibration()
+      .then((calibration) => calibration.categories.map((row) => row.category))
+      .catch(() => [] as string[]),
   ]);
   const { message, request } = review;
-  const final = review.decisions.filter((d) => d.action !== 'redraft').at(-1);
+  const final = review.decisions.filter((d) => d.action !== 'redraft' && d.action !== 'recategorise').at(-1);
   const heldByOther = review.claim && review.claim.reviewerId !== me.id;
 
   return (
@@ -148,6 +155,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             </dd>
             <dt>Risk flags</dt>
             <dd>{request.classification.riskFlags.join(', ') || 'none'}</dd>
+            {request.auditSample ? (
+              <>
+                <dt>Audit sample</dt>
+                <dd>This would have gone out alone; your decision checks the auto-send gate.</dd>
+              </>
+            ) : null}
             <dt>Why a person is asked</dt>
             <dd>{request.reasons.map((r) => r.replaceAll('_', ' ')).join(', ') || '—'}</dd>
           </dl>
@@ -177,6 +190,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 reviewId={review.id}
                 draft={request.draft}
                 redraftsRemaining={request.redraftsRemaining}
+              />
+              <CategoryCorrection
+                key={`category-${review.round}`}
+                reviewId={review.id}
+                current={request.classification.category}
+                categories={categories}
               />
               <section aria-labelledby="shortcuts-heading" className="shortcuts">
                 <h3 id="shortcuts-heading">Keyboard shortcuts</h3>
@@ -217,7 +236,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
             {review.decisions.map((d) => (
               <li key={d.id}>
                 <p>
-                  <strong>{d.actor}</strong> {ACTION_LABELS[d.action]} draft {d.round + 1} via {d.surface} at{' '}
+                  <strong>{d.actor}</strong> {ACTION_LABELS[d.action]}
+                  {d.category ? ` to ${d.category}` : ''} on draft {d.round + 1} via {d.surface} at{' '}
                   {formatDate(d.decidedAt)}
                 </p>
                 {d.reason ? <p>Reason: {d.reason}</p> : null}
