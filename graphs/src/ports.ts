@@ -47,6 +47,16 @@ export interface ReplyOutbox {
   requestReply(intent: ReplyIntent): Promise<void>;
 }
 
+/**
+ * What to do with a message whose conversation may still have an earlier run open, decided once its
+ * category is known: `answer` it (having superseded the earlier run, or with none open) or `ignore` it
+ * (the earlier run answers the conversation). An implementation that wants the run to wait for the earlier
+ * one (policy `queue`) throws an error its runner parks the run on. Must be idempotent per runId.
+ */
+export interface FollowUps {
+  decide(runId: string, category: string): Promise<'answer' | 'ignore'>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -56,4 +66,6 @@ export interface TriagePorts {
   policy: TriagePolicy;
   outbox: ReplyOutbox;
   clock: Clock;
+  /** Absent: every message is answered on its own (as in evaluation runs). */
+  followUps?: FollowUps;
 }

@@ -1,13 +1,26 @@
 import { END, INTERRUPT, isInterrupted, START, StateGraph } from '@langchain/langgraph';
 import { ReviewRequestSchema, type ReviewRequest } from '@handoff/contracts';
 import type { TriagePorts } from '../ports';
-import { classifyNode, draftNode, redraftNode, reviewNode, routeNode, scoreNode, sendRequestNode } from './nodes';
+import {
+  classifyNode,
+  draftNode,
+  followUpNode,
+  redraftNode,
+  reviewNode,
+  routeNode,
+  scoreNode,
+  sendRequestNode,
+} from './nodes';
 import { TriageStateAnnotation, type TriageState } from './state';
 
-export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 1 } as const;
+export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 2 } as const;
 
-export const TRIAGE_NODES = ['classify', 'draft', 'score', 'route', 'review', 'redraft', 'send_request'] as const;
+export const TRIAGE_NODES = ['classify', 'follow_up', 'draft', 'score', 'route', 'review', 'redraft', 'send_request'] as const;
 export type TriageNodeName = (typeof TRIAGE_NODES)[number];
+
+function afterFollowUp(state: TriageState): 'draft' | typeof END {
+  return state.outcome === 'ignored' ? END : 'draft';
+}
 
 function afterRoute(state: TriageState): 'send_request' | 'review' {
   return state.routing === 'auto_send' ? 'send_request' : 'review';
@@ -35,6 +48,7 @@ function afterReview(state: TriageState): 'send_request' | 'redraft' | 'review' 
 export function createEmailTriageGraph(ports: TriagePorts) {
   return new StateGraph(TriageStateAnnotation)
     .addNode('classify', classifyNode(ports))
+    .addNode('follow_up', followUpNode(ports))
     .addNode('draft', draftNode(ports))
     .addNode('score', scoreNode(ports))
     .addNode('route', routeNode(ports))
@@ -42,7 +56,8 @@ export function createEmailTriageGraph(ports: TriagePorts) {
     .addNode('redraft', redraftNode())
     .addNode('send_request', sendRequestNode(ports))
     .addEdge(START, 'classify')
-    .addEdge('classify', 'draft')
+    .addEdge('classify', 'follow_up')
+    .addConditionalEdges('follow_up', afterFollowUp, ['draft', END])
     .addEdge('draft', 'score')
     .addEdge('score', 'route')
     .addConditionalEdges('route', afterRoute, ['send_request', 'review'])

@@ -5,3 +5,4 @@ export { routeNode } from './route';
 export { reviewNode, decisionApplies } from './review';
 export { redraftNode } from './redraft';
 export { sendRequestNode } from './send-request';
+export { followUpNode } from './follow-up';
