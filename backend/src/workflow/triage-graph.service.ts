@@ -9,6 +9,7 @@ import { guardPoolErrors } from '../database/pool-errors';
 import { CHECKPOINT_SCHEMA } from '../database/setup';
 import { OutboxService } from '../delivery/outbox.service';
 import { MetricsService } from '../observability/metrics.service';
+import { FollowUpsService } from './follow-ups.service';
 import { ResilientTriageModel } from './resilient-model';
 import { buildTriageModel, buildTriagePolicy } from './triage-model.factory';
 
@@ -33,7 +34,12 @@ export class TriageGraphService implements OnModuleDestroy {
   private readonly checkpointer: PostgresSaver;
   private readonly logger = new Logger(TriageGraphService.name);
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, outbox: OutboxService, metrics: MetricsService) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    outbox: OutboxService,
+    metrics: MetricsService,
+    followUps: FollowUpsService,
+  ) {
     const pool = new Pool({
       connectionString: config.DATABASE_URL,
       max: config.CHECKPOINT_POOL_SIZE,
@@ -48,7 +54,7 @@ export class TriageGraphService implements OnModuleDestroy {
       this.model.onCircuitStateChange((state) => gauge.set(CIRCUIT_GAUGE_VALUE[state]));
     }
     this.graph = compileTriageGraph(
-      { model: this.model, policy: buildTriagePolicy(config), outbox, clock: { now: () => new Date() } },
+      { model: this.model, policy: buildTriagePolicy(config), outbox, followUps, clock: { now: () => new Date() } },
       this.checkpointer,
     );
   }
