@@ -99,7 +99,7 @@ describe('observability of one message, end to end', () => {
     assert.equal(moved('handoff_events_received_total{source="api",outcome="accepted"}'), 1);
     assert.equal(moved('handoff_runs_started_total'), 1);
     assert.equal(moved('handoff_runs_finished_total{outcome="auto_sent"}'), 1);
-    for (const node of ['classify', 'draft', 'score', 'route', 'send_request']) {
+    for (const node of ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request']) {
       assert.equal(moved(`handoff_step_duration_seconds_count{node="${node}"}`), 1, node);
     }
     for (const node of ['classify', 'draft', 'score']) {
@@ -237,7 +237,7 @@ describe('observability of one message, end to end', () => {
     assert.equal(status, 'sent');
     assert.deepEqual(
       steps.map((step) => step.node),
-      ['classify', 'draft', 'score', 'route', 'send_request', 'delivery'],
+      ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request', 'delivery'],
     );
     assert.equal(steps.at(-1)!.outcome, 'sent');
     for (const step of steps) assert.ok(step.durationMs !== null && step.durationMs >= 0, step.node);
