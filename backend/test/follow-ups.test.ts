@@ -89,23 +89,27 @@ function conversation(address: string) {
   const first = `<${randomUUID()}@customer.example>`;
   return {
     first: (text: string) =>
-      accepted(api.post('/api/v1/events/email', {
-        messageId: first,
-        from: { address, name: 'Cass' },
-        to: [{ address: 'support@handoff.test' }],
-        subject: 'Where is my order?',
-        text,
-      })),
+      accepted(
+        api.post('/api/v1/events/email', {
+          messageId: first,
+          from: { address, name: 'Cass' },
+          to: [{ address: 'support@handoff.test' }],
+          subject: 'Where is my order?',
+          text,
+        }),
+      ),
     followUp: (text: string) =>
-      accepted(api.post('/api/v1/events/email', {
-        messageId: `<${randomUUID()}@customer.example>`,
-        from: { address, name: 'Cass' },
-        to: [{ address: 'support@handoff.test' }],
-        subject: 'Re: Where is my order?',
-        inReplyTo: first,
-        references: [first],
-        text,
-      })),
+      accepted(
+        api.post('/api/v1/events/email', {
+          messageId: `<${randomUUID()}@customer.example>`,
+          from: { address, name: 'Cass' },
+          to: [{ address: 'support@handoff.test' }],
+          subject: 'Re: Where is my order?',
+          inReplyTo: first,
+          references: [first],
+          text,
+        }),
+      ),
   };
 }
 
@@ -208,7 +212,8 @@ describe('a customer who writes again', () => {
       second = await talk.followUp('Also, can you gift-wrap it? REF-C2');
       await resumeDelivery();
       await eventually(
-        async () => ((await api.get(`/api/v1/runs/${first.body.runId}`)).body.reply?.status === 'superseded') || undefined,
+        async () =>
+          (await api.get(`/api/v1/runs/${first.body.runId}`)).body.reply?.status === 'superseded' || undefined,
         'the approved reply to be withheld',
       );
     } finally {
@@ -239,7 +244,8 @@ describe('a customer who writes again', () => {
       assert.equal((await api.post(`/api/v1/reviews/${review.id}/decision`, { action: 'approve' })).status, 200);
       await eventually(
         async () =>
-          (await world.query(`SELECT 1 FROM outbound_messages WHERE run_id = $1`, [first.body.runId])).length || undefined,
+          (await world.query(`SELECT 1 FROM outbound_messages WHERE run_id = $1`, [first.body.runId])).length ||
+          undefined,
         'the outbox row',
       );
       await world.query(`UPDATE outbound_messages SET body = 'Refund of $5,000 approved.' WHERE run_id = $1`, [
@@ -263,8 +269,11 @@ describe('a customer who writes again', () => {
     const second = await talk.followUp('QUEUE-ME And why was I charged twice? REF-E2');
     await eventually(
       async () =>
-        (await world.query<{ follow_up: string }>(`SELECT follow_up FROM workflow_runs WHERE id = $1`, [second.body.runId]))[0]
-          ?.follow_up ?? undefined,
+        (
+          await world.query<{ follow_up: string }>(`SELECT follow_up FROM workflow_runs WHERE id = $1`, [
+            second.body.runId,
+          ])
+        )[0]?.follow_up ?? undefined,
       'the follow-up decision',
     ).then((decision) => assert.equal(decision, 'queue'));
     assert.equal((await api.get(`/api/v1/reviews/${review.id}`)).body.status, 'pending', 'the first review stays open');

@@ -135,11 +135,14 @@ describe('observability of one message, end to end', () => {
     // The decision, made minutes later in another request, joins the run's trace from ingest.
     // Delivery races the resumed graph, so the resume job's span may end after the delivery's.
     const expectedSpans = ['job run.start', 'review decision', 'job run.resume', 'deliver email'];
-    const forRun = await eventually(async () => {
-      const all = spans.getFinishedSpans().filter((span) => span.attributes['handoff.run_id'] === run.id);
-      const names = new Set(all.map((span) => span.name));
-      return expectedSpans.every((name) => names.has(name)) ? all : undefined;
-    }, `the reviewed run's spans: ${expectedSpans.join(', ')}`);
+    const forRun = await eventually(
+      async () => {
+        const all = spans.getFinishedSpans().filter((span) => span.attributes['handoff.run_id'] === run.id);
+        const names = new Set(all.map((span) => span.name));
+        return expectedSpans.every((name) => names.has(name)) ? all : undefined;
+      },
+      `the reviewed run's spans: ${expectedSpans.join(', ')}`,
+    );
     assert.equal(
       new Set(forRun.map((span) => span.spanContext().traceId)).size,
       1,

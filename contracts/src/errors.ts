@@ -27,8 +27,6 @@ export const ConflictBodySchema = ErrorBodySchema.extend({
     .nullable()
     .optional(),
   claim: ClaimSchema.optional(),
-  superseded: z
-    .object({ reason: z.literal('customer_wrote_again'), runId: z.string(), at: z.string() })
-    .optional(),
+  superseded: z.object({ reason: z.literal('customer_wrote_again'), runId: z.string(), at: z.string() }).optional(),
 });
 export type ConflictBody = z.infer<typeof ConflictBodySchema>;

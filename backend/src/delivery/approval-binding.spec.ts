@@ -2,7 +2,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { approvalHash, recipientOf, verifyApproval } from './approval-binding';
 
-const artifact = { text: 'Your parcel ships Friday.', recipient: 'ana@c.example', subject: 'Re: Parcel', latestInboundEventId: 'e1' };
+const artifact = {
+  text: 'Your parcel ships Friday.',
+  recipient: 'ana@c.example',
+  subject: 'Re: Parcel',
+  latestInboundEventId: 'e1',
+};
 const row = {
   body: artifact.text,
   toAddress: artifact.recipient,
@@ -26,7 +31,10 @@ describe('approval binding', () => {
   test('a non-email recipient hashes the same whatever order jsonb gives its keys back in', () => {
     const target = { channel: 'callback', url: 'https://h.example/cb', source: 's', eventId: 'e', webhookId: 'w' };
     const reordered = Object.fromEntries(Object.entries(target).reverse());
-    assert.equal(recipientOf({ toAddress: null, target: target as never }), recipientOf({ toAddress: null, target: reordered as never }));
+    assert.equal(
+      recipientOf({ toAddress: null, target: target as never }),
+      recipientOf({ toAddress: null, target: reordered as never }),
+    );
   });
 
   test('the row as approved, with no newer message, may go out', () => {

@@ -47,7 +47,8 @@ export function approvalHash(artifact: ApprovedArtifact): string {
  * supersede. `mismatch`: the row's text, recipient or subject (or the hash itself) is not what was approved:
  * never sent, and left for an operator.
  */
-export type ApprovalVerdict = { ok: true } | { ok: false; reason: 'stale'; newerEventId: string } | { ok: false; reason: 'mismatch' };
+export type ApprovalVerdict =
+  { ok: true } | { ok: false; reason: 'stale'; newerEventId: string } | { ok: false; reason: 'mismatch' };
 
 export function verifyApproval(
   row: Pick<OutboundMessageEntity, 'body' | 'toAddress' | 'target' | 'subject' | 'approvalHash'>,

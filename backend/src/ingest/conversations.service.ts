@@ -57,11 +57,19 @@ export class ConversationsService implements RunInputs, Conversations, ReviewMes
     const run = await this.runs.get(runId);
     if (run.status === 'superseded' && run.supersededBy) {
       const newer = await this.runs.get(run.supersededBy);
-      return { kind: 'superseded', runId: newer.id, message: this.followUpMessage(await this.events.get(newer.eventId)) };
+      return {
+        kind: 'superseded',
+        runId: newer.id,
+        message: this.followUpMessage(await this.events.get(newer.eventId)),
+      };
     }
     const [earliest] = await this.runs.supersededBy(runId);
     if (!earliest) return null;
-    return { kind: 'supersedes', runId: earliest.id, message: this.followUpMessage(await this.events.get(run.eventId)) };
+    return {
+      kind: 'supersedes',
+      runId: earliest.id,
+      message: this.followUpMessage(await this.events.get(run.eventId)),
+    };
   }
 
   private followUpMessage(event: InboundEventEntity): FollowUp['message'] {

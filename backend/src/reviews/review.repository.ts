@@ -139,7 +139,13 @@ export class ReviewRepository {
     const result = await this.tasks(tx)
       .createQueryBuilder()
       .update()
-      .set({ status: 'superseded', decidedAt: () => 'now()', claimedBy: null, claimedUntil: null, version: () => 'version + 1' })
+      .set({
+        status: 'superseded',
+        decidedAt: () => 'now()',
+        claimedBy: null,
+        claimedUntil: null,
+        version: () => 'version + 1',
+      })
       .where('id = :reviewId AND status IN (:...sources)', { reviewId, sources: sources('superseded') })
       .execute();
     return (result.affected ?? 0) > 0;

@@ -105,16 +105,19 @@ export class ReviewsService implements OnModuleInit {
       addToWorkContext({ runId: task.runId });
       if (task.status === 'superseded') {
         const superseding = await this.runs.supersedingRunOf(task.runId);
-        throw new ConflictError('the customer wrote again: this review was closed and a newer draft answers the whole conversation', {
-          decision: null,
-          ...(superseding && {
-            superseded: {
-              reason: 'customer_wrote_again',
-              runId: superseding.runId,
-              at: superseding.at.toISOString(),
-            },
-          }),
-        });
+        throw new ConflictError(
+          'the customer wrote again: this review was closed and a newer draft answers the whole conversation',
+          {
+            decision: null,
+            ...(superseding && {
+              superseded: {
+                reason: 'customer_wrote_again',
+                runId: superseding.runId,
+                at: superseding.at.toISOString(),
+              },
+            }),
+          },
+        );
       }
       if (task.status !== 'pending') {
         const earlier = await this.reviews.lastDecision(task.id, tx);

@@ -21,7 +21,10 @@ describe('follow-up policy', () => {
     assert.deepEqual(loadConfig({ ...base, FOLLOW_UP_POLICY: '{"feedback":"ignore"}' }).FOLLOW_UP_POLICY, {
       feedback: 'ignore',
     });
-    assert.throws(() => loadConfig({ ...base, FOLLOW_UP_POLICY: '{"feedbak":"ignore"}' }), /FOLLOW_UP_POLICY: "feedbak"/);
+    assert.throws(
+      () => loadConfig({ ...base, FOLLOW_UP_POLICY: '{"feedbak":"ignore"}' }),
+      /FOLLOW_UP_POLICY: "feedbak"/,
+    );
     assert.throws(() => loadConfig({ ...base, FOLLOW_UP_POLICY: '{"feedback":"drop"}' }), /FOLLOW_UP_POLICY/);
   });
 });

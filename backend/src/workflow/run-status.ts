@@ -49,14 +49,7 @@ export function isFinalRunStatus(status: RunStatus): boolean {
 
 /** How a run ended, as operators count it. */
 export type RunOutcome =
-  | 'auto_sent'
-  | 'reviewed_sent'
-  | 'answered'
-  | 'rejected'
-  | 'ignored'
-  | 'failed'
-  | 'timed_out'
-  | 'superseded';
+  'auto_sent' | 'reviewed_sent' | 'answered' | 'rejected' | 'ignored' | 'failed' | 'timed_out' | 'superseded';
 
 /** The outcome a final run status counts as: a sent reply was either auto-sent or approved by a person. */
 export function outcomeOf(status: (typeof FINAL_RUN_STATUSES)[number], approvedBy?: string | null): RunOutcome {

@@ -16,6 +16,13 @@ import { WorkflowModule } from './workflow.module';
  */
 @Module({
   imports: [QueueModule, WorkflowModule, ReviewsModule, DeliveryModule],
-  providers: [FollowUpsService, TriageGraphService, RunLeases, WorkflowRunner, SweeperService, CheckpointRetentionService],
+  providers: [
+    FollowUpsService,
+    TriageGraphService,
+    RunLeases,
+    WorkflowRunner,
+    SweeperService,
+    CheckpointRetentionService,
+  ],
 })
 export class WorkflowWorkerModule {}

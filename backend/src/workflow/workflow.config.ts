@@ -57,7 +57,10 @@ export function checkWorkflowConfig(env: WorkflowEnv, report: Report): void {
   if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
     report(['OPENAI_API_KEY'], 'is required when LLM_PROVIDER=openai');
   }
-  for (const key of unknownFollowUpKeys(env.FOLLOW_UP_POLICY, env.TAXONOMY.map((category) => category.key))) {
+  for (const key of unknownFollowUpKeys(
+    env.FOLLOW_UP_POLICY,
+    env.TAXONOMY.map((category) => category.key),
+  )) {
     report(['FOLLOW_UP_POLICY'], `"${key}": not a taxonomy category (or "default")`);
   }
   // The policy checks that thresholds and always-review name categories of the taxonomy.

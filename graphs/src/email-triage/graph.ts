@@ -15,7 +15,16 @@ import { TriageStateAnnotation, type TriageState } from './state';
 
 export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 2 } as const;
 
-export const TRIAGE_NODES = ['classify', 'follow_up', 'draft', 'score', 'route', 'review', 'redraft', 'send_request'] as const;
+export const TRIAGE_NODES = [
+  'classify',
+  'follow_up',
+  'draft',
+  'score',
+  'route',
+  'review',
+  'redraft',
+  'send_request',
+] as const;
 export type TriageNodeName = (typeof TRIAGE_NODES)[number];
 
 function afterFollowUp(state: TriageState): 'draft' | typeof END {
