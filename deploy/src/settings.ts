@@ -90,6 +90,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('DEFAULT_AUTO_SEND_THRESHOLD'),
   plain('ALWAYS_REVIEW_CATEGORIES', 'csv'),
   plain('TAXONOMY', 'json'),
+  plain('FOLLOW_UP_POLICY', 'json'),
   plain('MAX_BODY_BYTES'),
   plain('MAX_MIME_BYTES'),
   plain('BODY_READ_TIMEOUT_MS'),
