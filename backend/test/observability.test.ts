@@ -152,17 +152,18 @@ describe('observability of one message, end to end', () => {
     // The run reads `sent` once delivery records it, which may be before the graph's last steps are.
     const steps = await eventually(async () => {
       const timeline = RunTimelineSchema.parse((await api.get(`/api/v1/runs/${accepted.body.runId}/timeline`)).body);
-      return timeline.steps.length >= 8 ? timeline.steps.map((step) => `${step.node}:${step.outcome}`) : undefined;
+      return timeline.steps.length >= 9 ? timeline.steps.map((step) => `${step.node}:${step.outcome}`) : undefined;
     }, 'the whole reviewed timeline');
-    assert.deepEqual(steps.slice(0, 5), [
+    assert.deepEqual(steps.slice(0, 6), [
       'classify:completed',
+      'follow_up:completed',
       'draft:completed',
       'score:completed',
       'route:completed',
       'review:approve',
     ]);
     // An approval queues the reply at once, so delivery races the resumed graph's last steps.
-    assert.deepEqual(steps.slice(5).sort(), ['delivery:sent', 'review:completed', 'send_request:completed']);
+    assert.deepEqual(steps.slice(6).sort(), ['delivery:sent', 'review:completed', 'send_request:completed']);
   });
 
   test('/metrics needs METRICS_TOKEN or the admin key', async () => {
