@@ -202,8 +202,7 @@ export class WorkflowRunner {
   /** Applies a finished graph's outcome to our tables. Idempotent. */
   private async settle(runId: string, eventId: string, state: TriageState): Promise<string> {
     // Superseded while the graph was finishing: the newer message's run answers the conversation.
-    const current = await this.runRepository.get(runId);
-    if (isFinalRunStatus(current.status)) return `already ${current.status}`;
+    if ((await this.runRepository.get(runId)).status === 'superseded') return 'already superseded';
     this.tracing.startSpan('decision', { 'handoff.run_id': runId, 'handoff.outcome': state.outcome ?? 'none' }).end();
     if (state.outcome === 'ignored') {
       // A follow-up the conversation's policy lets go unanswered; its decision is on the run and in the audit.
