@@ -38,7 +38,7 @@ describe('one email in, one reply out (HTTP → BullMQ → LangGraph/Postgres �
     assert.ok((run.confidence ?? 0) >= 0.8, `confidence ${run.confidence}`);
     assert.deepEqual(
       run.steps.map((step) => step.node),
-      ['classify', 'draft', 'score', 'route', 'send_request'],
+      ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request'],
     );
     for (const step of run.steps) assert.ok(step.durationMs >= 0);
 

@@ -99,7 +99,7 @@ describe('observability of one message, end to end', () => {
     assert.equal(moved('handoff_events_received_total{source="api",outcome="accepted"}'), 1);
     assert.equal(moved('handoff_runs_started_total'), 1);
     assert.equal(moved('handoff_runs_finished_total{outcome="auto_sent"}'), 1);
-    for (const node of ['classify', 'draft', 'score', 'route', 'send_request']) {
+    for (const node of ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request']) {
       assert.equal(moved(`handoff_step_duration_seconds_count{node="${node}"}`), 1, node);
     }
     for (const node of ['classify', 'draft', 'score']) {
@@ -152,17 +152,18 @@ describe('observability of one message, end to end', () => {
     // The run reads `sent` once delivery records it, which may be before the graph's last steps are.
     const steps = await eventually(async () => {
       const timeline = RunTimelineSchema.parse((await api.get(`/api/v1/runs/${accepted.body.runId}/timeline`)).body);
-      return timeline.steps.length >= 8 ? timeline.steps.map((step) => `${step.node}:${step.outcome}`) : undefined;
+      return timeline.steps.length >= 9 ? timeline.steps.map((step) => `${step.node}:${step.outcome}`) : undefined;
     }, 'the whole reviewed timeline');
-    assert.deepEqual(steps.slice(0, 5), [
+    assert.deepEqual(steps.slice(0, 6), [
       'classify:completed',
+      'follow_up:completed',
       'draft:completed',
       'score:completed',
       'route:completed',
       'review:approve',
     ]);
     // An approval queues the reply at once, so delivery races the resumed graph's last steps.
-    assert.deepEqual(steps.slice(5).sort(), ['delivery:sent', 'review:completed', 'send_request:completed']);
+    assert.deepEqual(steps.slice(6).sort(), ['delivery:sent', 'review:completed', 'send_request:completed']);
   });
 
   test('/metrics needs METRICS_TOKEN or the admin key', async () => {
@@ -240,7 +241,7 @@ describe('observability of one message, end to end', () => {
     assert.equal(status, 'sent');
     assert.deepEqual(
       steps.map((step) => step.node),
-      ['classify', 'draft', 'score', 'route', 'send_request', 'delivery'],
+      ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request', 'delivery'],
     );
     assert.equal(steps.at(-1)!.outcome, 'sent');
     for (const step of steps) assert.ok(step.durationMs !== null && step.durationMs >= 0, step.node);

@@ -29,7 +29,7 @@ test('a run waiting for review survives a full restart and sends exactly one rep
   const run = await api2.waitForRun(waiting.id, ['sent']);
   assert.deepEqual(
     run.steps.map((step: { node: string }) => step.node),
-    ['classify', 'draft', 'score', 'route', 'review', 'send_request'],
+    ['classify', 'follow_up', 'draft', 'score', 'route', 'review', 'send_request'],
     'the resumed run continues from its checkpoint instead of starting over',
   );
   await smtp.waitFor((mails) => mails.some((mail) => mail.envelopeTo.includes('restart@customer.example')));

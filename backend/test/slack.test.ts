@@ -254,6 +254,33 @@ describe('Slack review messages and decisions', () => {
     assert.equal((await decisionsOf(review.reviewId)).length, 1);
   });
 
+  test('the customer writes again: the old message shows it was superseded, the new one "Customer wrote again"', async () => {
+    const first = complaintEmail({ from: { address: 'again@customer.example' } });
+    const old = await openReview('again@customer.example', { messageId: first.messageId });
+    const followUp = await api.post(
+      '/api/v1/events/email',
+      complaintEmail({
+        from: { address: 'again@customer.example' },
+        subject: `Re: ${first.subject}`,
+        inReplyTo: first.messageId,
+        references: [first.messageId],
+        text: 'I forgot to say: the rude agent was on the phone line on 3 March. Still waiting for a manager.',
+      }),
+    );
+    assert.equal(followUp.status, 202);
+    const closed = await decidedUpdate(old.ts);
+    assert.match(JSON.stringify(closed.args['blocks']), /Superseded/);
+    assert.match(JSON.stringify(closed.args['blocks']), /on 3 March/, 'the old message shows the new one');
+
+    const run = await api.waitForRun(followUp.body.runId, ['awaiting_review']);
+    const post = await eventually(
+      async () => slack.callsTo('chat.postMessage').find((call) => JSON.stringify(call.args).includes(run.reviewId)),
+      'the new review message',
+    );
+    assert.match(JSON.stringify(post.args['blocks']), /Customer wrote again/);
+    assert.match(JSON.stringify(post.args['blocks']), /on 3 March/);
+  });
+
   test('a bad signature or a stale timestamp gets 401 and changes nothing', async () => {
     const { reviewId, ts, channel } = await openReview('forged@customer.example');
     const click = buttonClick(REVIEWER.slackUser, 'review_approve', reviewId, channel, ts);

@@ -17,7 +17,8 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 /**
  * A 409: what was asked for lost a race or does not fit the current state. When someone else decided the
  * review first, `decision` says who and how (null when it was closed by its deadline, with no decision);
- * when someone else holds the review, `claim` names the holder.
+ * when someone else holds the review, `claim` names the holder; when the customer wrote again and the review
+ * was closed for it, `superseded` names the run that now answers the conversation.
  */
 export const ConflictBodySchema = ErrorBodySchema.extend({
   statusCode: z.literal(409),
@@ -26,5 +27,6 @@ export const ConflictBodySchema = ErrorBodySchema.extend({
     .nullable()
     .optional(),
   claim: ClaimSchema.optional(),
+  superseded: z.object({ reason: z.literal('customer_wrote_again'), runId: z.string(), at: z.string() }).optional(),
 });
 export type ConflictBody = z.infer<typeof ConflictBodySchema>;

@@ -89,8 +89,11 @@ export const QueueSortSchema = z.enum(['due', 'age', 'confidence']);
 export const DeadlineActionSchema = z.enum(['escalate', 'holding_reply', 'close']);
 export type DeadlineAction = z.infer<typeof DeadlineActionSchema>;
 
-/** pending · redrafting · decided by a person · timed_out: closed by its deadline's `close` action. */
-export const ReviewStatusSchema = z.enum(['pending', 'redrafting', 'decided', 'timed_out']);
+/**
+ * pending · redrafting · decided by a person · timed_out: closed by its deadline's `close` action ·
+ * superseded: closed because the customer wrote again (a newer run answers the whole conversation).
+ */
+export const ReviewStatusSchema = z.enum(['pending', 'redrafting', 'decided', 'timed_out', 'superseded']);
 
 /** GET /api/v1/reviews query. Default: status=pending, sort=due, order=asc (oldest-due first). */
 export const QueueQuerySchema = z.object({
@@ -179,6 +182,19 @@ export const DecisionRecordSchema = z.object({
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 
+/**
+ * The customer wrote again while a run of the conversation was open. `superseded`: this review was closed by
+ * the newer message (`message`), which run `runId` answers, with the whole thread · `supersedes`: this run
+ * answers a newer message (`message`, the review's own) and closed the earlier run `runId` and its review.
+ */
+export const FollowUpSchema = z.object({
+  kind: z.enum(['superseded', 'supersedes']),
+  runId: z.string(),
+  reviewId: z.string().nullable(),
+  message: z.object({ from: z.string(), receivedAt: z.string(), text: z.string() }),
+});
+export type FollowUp = z.infer<typeof FollowUpSchema>;
+
 /** GET /api/v1/reviews/:id */
 export const ReviewDetailSchema = z.object({
   id: z.string(),
@@ -211,6 +227,8 @@ export const ReviewDetailSchema = z.object({
   reply: z
     .object({ status: z.string(), messageId: z.string(), sentAt: z.string().nullable(), body: z.string() })
     .nullable(),
+  /** "Customer wrote again"; null when the conversation had no follow-up while this run was open. */
+  followUp: FollowUpSchema.nullable(),
 });
 export type ReviewDetail = z.infer<typeof ReviewDetailSchema>;
 
@@ -228,6 +246,7 @@ export const ReviewStreamEventSchema = z.object({
     'review.released',
     'review.reminder',
     'review.overdue',
+    'review.superseded',
   ]),
   reviewId: z.string(),
   at: z.string(),

@@ -34,11 +34,15 @@ export const RunStatusSchema = z.enum([
   'ignored',
   'failed',
   'timed_out',
+  'superseded',
 ]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-/** pending → sending → sent; failed when the server refused it; uncertain when a sender stopped mid-send. */
-export const OutboundStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'uncertain']);
+/**
+ * pending → sending → sent; failed when the server refused it (or its approval no longer matched it);
+ * uncertain when a sender stopped mid-send; superseded when the customer wrote again before it went out.
+ */
+export const OutboundStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'uncertain', 'superseded']);
 export type OutboundStatus = z.infer<typeof OutboundStatusSchema>;
 
 /** GET /api/v1/runs/:id: a run with its message, what the graph made of it, its reply and its node steps. */

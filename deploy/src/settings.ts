@@ -96,6 +96,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('AUTO_SEND_MIN_EVIDENCE'),
   plain('CALIBRATION_INTERVAL_MS'),
   plain('AUTO_SEND_AUDIT_RATE'),
+  plain('FOLLOW_UP_POLICY', 'json'),
   plain('MAX_BODY_BYTES'),
   plain('MAX_MIME_BYTES'),
   plain('BODY_READ_TIMEOUT_MS'),

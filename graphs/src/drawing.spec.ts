@@ -27,7 +27,9 @@ test('the triage drawing lists every node and edge with which ones are condition
   assert.equal(edges.size, drawing.edges.length, 'no edge is listed twice');
   assert.deepEqual(Object.fromEntries(edges), {
     '__start__->classify': false,
-    'classify->draft': false,
+    'classify->follow_up': false,
+    'follow_up->draft': true,
+    'follow_up->__end__': true,
     'draft->score': false,
     'score->route': false,
     'route->send_request': true,

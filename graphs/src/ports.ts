@@ -59,6 +59,16 @@ export interface KnowledgeBase {
   retrieve(message: InboundMessage, classification: Classification): Promise<Retrieval>;
 }
 
+/**
+ * What to do with a message whose conversation may still have an earlier run open, decided once its
+ * category is known: `answer` it (having superseded the earlier run, or with none open) or `ignore` it
+ * (the earlier run answers the conversation). An implementation that wants the run to wait for the earlier
+ * one (policy `queue`) throws an error its runner parks the run on. Must be idempotent per runId.
+ */
+export interface FollowUps {
+  decide(runId: string, category: string): Promise<'answer' | 'ignore'>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -89,4 +99,6 @@ export interface TriagePorts {
   /** Absent: drafts are not grounded (as before the knowledge base existed). */
   knowledge?: KnowledgeBase;
   gate?: AutoSendGate;
+  /** Absent: every message is answered on its own (as in evaluation runs). */
+  followUps?: FollowUps;
 }

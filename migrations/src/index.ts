@@ -14,6 +14,7 @@ import { RunLease1796169845435 } from './1796169845435-RunLease';
 import { Digests1796177067830 } from './1796177067830-Digests';
 import { KnowledgeBase1796177161300 } from './1796177161300-KnowledgeBase';
 import { Autopilot1796177325324 } from './1796177325324-Autopilot';
+import { FollowUps1796177341471 } from './1796177341471-FollowUps';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Digests1796177067830,
   KnowledgeBase1796177161300,
   Autopilot1796177325324,
+  FollowUps1796177341471,
 ];

@@ -9,13 +9,14 @@ import { JOBS, type JobPayload } from '../queue/jobs';
 import { OnJob, type JobContext } from '../queue/on-job';
 import { CallbackTransport } from './callback-transport';
 import { OutboxRepository } from './outbox.repository';
-import { DELIVERY_RUNS, type DeliveryRuns } from './ports';
+import { withheldAtSendTime } from './approval-recheck';
+import { CONVERSATIONS, DELIVERY_RUNS, type Conversations, type DeliveryRuns } from './ports';
 import { SlackReplyTransport } from './slack/slack-reply-transport';
 import { MailerService } from './mailer.service';
 import { OutboundMessageEntity } from './outbound-message.entity';
 import { failureKindOf, type ReplyTransports } from './reply-transport';
 
-export type DeliveryResult = 'sent' | 'skipped' | 'failed' | 'uncertain';
+export type DeliveryResult = 'sent' | 'skipped' | 'failed' | 'uncertain' | 'withheld';
 
 /** Thrown for a transient failure so the queue retries the job with backoff. */
 export class RetryableDeliveryError extends Error {}
@@ -38,6 +39,7 @@ export class DeliveryService {
     callback: CallbackTransport,
     slack: SlackReplyTransport,
     @Inject(DELIVERY_RUNS) private readonly runs: DeliveryRuns,
+    @Inject(CONVERSATIONS) private readonly conversations: Conversations,
     private readonly audit: AuditRepository,
     private readonly metrics: MetricsService,
     private readonly tracing: Tracing,
@@ -65,7 +67,7 @@ export class DeliveryService {
 
   async deliver(outboundId: string): Promise<DeliveryResult> {
     const claimed = await this.claim(outboundId);
-    if (claimed === 'skipped' || claimed === 'uncertain') return claimed;
+    if (claimed === 'skipped' || claimed === 'uncertain' || claimed === 'withheld') return claimed;
     addToWorkContext({ runId: claimed.runId });
 
     try {
@@ -97,8 +99,11 @@ export class DeliveryService {
     if (row.status === 'pending') await this.finish(row, 'failed', `gave up after ${row.attempts} attempts: ${reason}`);
   }
 
-  private async claim(outboundId: string): Promise<OutboundMessageEntity | 'skipped' | 'uncertain'> {
+  private async claim(outboundId: string): Promise<OutboundMessageEntity | 'skipped' | 'uncertain' | 'withheld'> {
     return this.uow.run(async (tx) => {
+      // The conversation's lock before the row's: a follow-up's decision takes them in that order too.
+      const runId = await this.outbox.runIdOf(tx, outboundId);
+      if (runId) await this.conversations.lockConversationOfRun(tx, runId);
       const row = await this.outbox.lockUnlessHeld(tx, outboundId);
       if (!row) return 'skipped'; // another sender holds it, or it does not exist
       if (row.status === 'sending') {
@@ -121,6 +126,8 @@ export class DeliveryService {
         return 'uncertain';
       }
       if (row.status !== 'pending') return 'skipped';
+      const { outbox, conversations, runs, audit, metrics } = this;
+      if (await withheldAtSendTime(tx, row, { outbox, conversations, runs, audit, metrics })) return 'withheld';
       row.status = 'sending';
       row.attempts += 1;
       row.claimedAt = new Date();

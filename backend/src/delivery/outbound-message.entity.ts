@@ -78,6 +78,13 @@ export class OutboundMessageEntity {
   @Column({ name: 'approved_by', type: 'varchar', length: 320 })
   approvedBy: string;
 
+  /**
+   * What the approval was bound to (delivery/approval-binding.ts): a reply whose text, recipient, subject or
+   * conversation no longer hash to this is never sent. Null only for holding replies.
+   */
+  @Column({ name: 'approval_hash', type: 'varchar', length: 64, nullable: true })
+  approvalHash: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status: OutboundStatus;
 

@@ -8,8 +8,9 @@ describe('outbound state machine', () => {
     assert.deepEqual(OUTBOUND_STATE_MACHINE.sourcesOf('uncertain'), ['sending']);
     assert.deepEqual(OUTBOUND_STATE_MACHINE.sourcesOf('sent'), ['sending']);
   });
-  test('a sent or uncertain reply is never sent again', () => {
-    assert.deepEqual(OUTBOUND_STATE_MACHINE.finals().sort(), ['sent', 'uncertain']);
+  test('a sent, uncertain or superseded reply is never sent again', () => {
+    assert.deepEqual(OUTBOUND_STATE_MACHINE.finals().sort(), ['sent', 'superseded', 'uncertain']);
+    assert.deepEqual(OUTBOUND_STATE_MACHINE.sourcesOf('superseded'), ['pending'], 'only an unclaimed row');
     assert.ok(!OUTBOUND_STATE_MACHINE.canMove('uncertain', 'pending'));
   });
   test('only a refused reply goes back to pending by replay', () => {

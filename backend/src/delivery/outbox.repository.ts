@@ -39,6 +39,10 @@ export class OutboxRepository {
     return { id: existing.id, created: false };
   }
 
+  async runIdOf(tx: Tx, id: string): Promise<string | null> {
+    return (await this.messages(tx).findOne({ where: { id }, select: { id: true, runId: true } }))?.runId ?? null;
+  }
+
   get(id: string): Promise<OutboundMessageEntity> {
     return this.messages().findOneOrFail({ where: { id } });
   }

@@ -8,6 +8,7 @@ import { UnitOfWork, type Tx } from '../database/unit-of-work';
 import type { NewOutbound } from './outbox.repository';
 import { OutboxRepository } from './outbox.repository';
 import type { OutboundKind } from './outbound-message.entity';
+import { approvalHash, recipientOf } from './approval-binding';
 import { CONVERSATIONS, type Conversation, type Conversations } from './ports';
 import {
   callbackWebhookId,
@@ -39,8 +40,8 @@ export class OutboxService implements ReplyOutbox {
   }
 
   /**
-   * Writes the outbox row inside the caller's transaction; returns its id, new or existing,
-   * or null when the event's source takes no answer (reply channel "none").
+   * Writes the outbox row inside the caller's transaction; returns its id, new or existing, or null when the
+   * event's source takes no answer (reply channel "none") or the run was superseded (the customer wrote again).
    */
   requestReplyIn(tx: Tx, intent: ReplyIntent): Promise<string | null> {
     return this.requestIn(tx, intent, 'reply');
@@ -59,8 +60,29 @@ export class OutboxService implements ReplyOutbox {
     await this.outbox.move(tx, outboundId, 'pending', { nextAttemptAt: new Date(), lastError: null });
   }
 
+  /**
+   * The hash binding an approval of `text` as the run's reply (delivery/approval-binding.ts), as the row
+   * requestReplyIn writes will carry it; null when the run takes no reply. A decision stores it too.
+   */
+  async approvalHashFor(tx: Tx, runId: string, text: string): Promise<string | null> {
+    const conversation = await this.conversations.conversationOf(tx, runId);
+    const addressing = this.addressing(conversation, 'reply');
+    return addressing && this.bind(conversation, addressing, text);
+  }
+
+  private bind(conversation: Conversation, addressing: Addressing, text: string): string {
+    return approvalHash({
+      text,
+      recipient: recipientOf(addressing),
+      subject: replySubject(conversation.subject),
+      latestInboundEventId: conversation.eventId,
+    });
+  }
+
   private async requestIn(tx: Tx, intent: ReplyIntent, kind: OutboundKind): Promise<string | null> {
     const conversation = await this.conversations.conversationOf(tx, intent.runId);
+    // A superseded run's answer is the newer run's to give; the graph may still be finishing this one.
+    if (!conversation.open) return null;
     const addressing = this.addressing(conversation, kind);
     if (!addressing) return null;
     const { id, created } = await this.outbox.addOnce(tx, {
@@ -71,6 +93,8 @@ export class OutboxService implements ReplyOutbox {
       subject: replySubject(conversation.subject),
       body: intent.text,
       approvedBy: intent.approvedBy,
+      // Holding replies are the deadline's, sent while the review stays open: nothing was approved.
+      approvalHash: kind === 'reply' ? this.bind(conversation, addressing, intent.text) : null,
     });
     if (!created) return id;
     await this.audit.record(tx, {

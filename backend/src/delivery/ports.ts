@@ -15,6 +15,8 @@ export interface DeliveryRuns {
     status: 'sent' | 'failed',
     failure?: { error: string; failedStep?: string },
   ): Promise<void>;
+  /** The customer wrote again before the run's reply went out: the run ends superseded by the newer message's run. */
+  supersedeByMessage(tx: Tx, runId: string, newerEventId: string): Promise<void>;
 }
 export const DELIVERY_RUNS = Symbol('DELIVERY_RUNS');
 
@@ -31,10 +33,17 @@ export interface Conversation {
   replyChannel: ReplyChannel | null;
   /** The webhook source's name and the webhook-id of the request that started the run; null for email. */
   webhook: { source: string; webhookId: string } | null;
+  /** False once the run was superseded (the customer wrote again): it may not request a reply any more. */
+  open: boolean;
 }
 
 /** Declared here, implemented by ingest (which owns events). */
 export interface Conversations {
+  /** Locks the run's row for the transaction (a superseding follow-up waits for it, or it for them). */
   conversationOf(tx: Tx, runId: string): Promise<Conversation>;
+  /** Serialises the transaction with the conversation's follow-up decisions; taken before any row lock. */
+  lockConversationOfRun(tx: Tx, runId: string): Promise<void>;
+  /** A message of the conversation newer than the run's own that still asks for an answer, if any. */
+  newerMessageOfRun(tx: Tx, runId: string): Promise<string | null>;
 }
 export const CONVERSATIONS = Symbol('CONVERSATIONS');

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { FollowUp } from '@handoff/contracts';
 import type { InboundMessage } from '@handoff/graphs';
 import type { Tx } from '../database/unit-of-work';
 import type { Conversation, Conversations } from '../delivery/ports';
 import type { ReviewMessage, ReviewMessages } from '../reviews/ports';
 import type { RunInputs, RunOrigin } from '../workflow/ports';
 import { RunRepository } from '../workflow/run.repository';
+import type { InboundEventEntity } from './inbound-event.entity';
 import { InboundEventRepository, webhookSourceName } from './inbound-event.repository';
 import { ThreadHistory } from './thread-history';
 
@@ -51,6 +53,29 @@ export class ConversationsService implements RunInputs, Conversations, ReviewMes
     };
   }
 
+  async followUpOf(runId: string): Promise<Omit<FollowUp, 'reviewId'> | null> {
+    const run = await this.runs.get(runId);
+    if (run.status === 'superseded' && run.supersededBy) {
+      const newer = await this.runs.get(run.supersededBy);
+      return {
+        kind: 'superseded',
+        runId: newer.id,
+        message: this.followUpMessage(await this.events.get(newer.eventId)),
+      };
+    }
+    const [earliest] = await this.runs.supersededBy(runId);
+    if (!earliest) return null;
+    return {
+      kind: 'supersedes',
+      runId: earliest.id,
+      message: this.followUpMessage(await this.events.get(run.eventId)),
+    };
+  }
+
+  private followUpMessage(event: InboundEventEntity): FollowUp['message'] {
+    return { from: event.fromAddress, receivedAt: event.receivedAt.toISOString(), text: event.textBody };
+  }
+
   async originOf(eventId: string): Promise<RunOrigin> {
     const event = await this.events.get(eventId);
     return {
@@ -62,7 +87,8 @@ export class ConversationsService implements RunInputs, Conversations, ReviewMes
   }
 
   async conversationOf(tx: Tx, runId: string): Promise<Conversation> {
-    const run = await this.runs.get(runId, tx);
+    const run = await this.runs.lock(tx, runId);
+    if (!run) throw new Error(`run ${runId} not found`);
     const event = await this.events.get(run.eventId, tx);
     return {
       runId,
@@ -77,6 +103,19 @@ export class ConversationsService implements RunInputs, Conversations, ReviewMes
         event.channel === 'webhook' && event.webhookId
           ? { source: webhookSourceName(event.source), webhookId: event.webhookId }
           : null,
+      open: run.status !== 'superseded',
     };
+  }
+
+  lockConversationOfRun(tx: Tx, runId: string): Promise<void> {
+    return this.events.lockConversationOfRun(tx, runId);
+  }
+
+  newerMessageOfRun(tx: Tx, runId: string): Promise<string | null> {
+    return this.events.newerMessageOfRun(tx, runId);
+  }
+
+  openEarlierRuns(tx: Tx, runId: string): Promise<string[]> {
+    return this.events.openEarlierRuns(tx, runId);
   }
 }

@@ -12,6 +12,7 @@ import { Tracing } from '../observability/tracing';
 import type { RunStatus } from '../workflow/run-status';
 import { RunsService } from '../workflow/runs.service';
 import { checkAttachmentLimits } from './attachment-limits';
+import { conversationKey } from './conversation-key';
 import type { ReplyChannel } from './inbound-event.entity';
 import { InboundEventRepository } from './inbound-event.repository';
 import { reasonToIgnore } from './loop-guard';
@@ -98,6 +99,12 @@ export class EventsService {
         headers: email.headers,
         inReplyTo: email.inReplyTo ?? null,
         references: email.references,
+        conversationKey: conversationKey({
+          fromAddress: email.from.address,
+          messageId: email.messageId ?? null,
+          inReplyTo: email.inReplyTo ?? null,
+          references: email.references,
+        }),
         attachments: email.attachments,
         status: ignoredReason ? 'ignored' : 'accepted',
         ignoreReason: ignoredReason ?? null,

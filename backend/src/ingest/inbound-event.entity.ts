@@ -60,6 +60,15 @@ export class InboundEventEntity {
   @Column({ type: 'jsonb' })
   headers: Record<string, string>;
 
+  /**
+   * The conversation this message belongs to: the sender's address (lower-cased) and the thread's first
+   * Message-ID (References' first, else In-Reply-To, else its own). Null when it names no Message-ID at all.
+   * Follow-ups find the earlier runs of their conversation by it; see ingest/conversation-key.ts.
+   */
+  @Index('ix_inbound_events_conversation')
+  @Column({ name: 'conversation_key', type: 'varchar', length: 1400, nullable: true })
+  conversationKey: string | null;
+
   @Column({ name: 'in_reply_to', type: 'varchar', length: 998, nullable: true })
   inReplyTo: string | null;
 

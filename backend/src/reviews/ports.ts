@@ -1,4 +1,4 @@
-import type { ReviewDetail } from '@handoff/contracts';
+import type { FollowUp, ReviewDetail } from '@handoff/contracts';
 import type { Tx } from '../database/unit-of-work';
 
 /** What reviews need of the run a review belongs to. Declared here, implemented by workflow (which owns runs). */
@@ -7,6 +7,8 @@ export interface ReviewRuns {
   closeByDeadline(tx: Tx, runId: string): Promise<void>;
   /** The ingest request's trace, so a decision's work joins it. */
   traceParentOf(runId: string): Promise<string | null>;
+  /** The run that took over when the customer wrote again, and when; null while the run is not superseded. */
+  supersedingRunOf(runId: string): Promise<{ runId: string; at: Date } | null>;
 }
 export const REVIEW_RUNS = Symbol('REVIEW_RUNS');
 
@@ -16,5 +18,7 @@ export type ReviewMessage = Omit<ReviewDetail['message'], 'sanitizedHtml'>;
 /** Declared here, implemented by ingest (which owns events). */
 export interface ReviewMessages {
   messageOfRun(runId: string): Promise<ReviewMessage>;
+  /** "Customer wrote again" for the run's review (its reviewId is ours to fill in); null without a follow-up. */
+  followUpOf(runId: string): Promise<Omit<FollowUp, 'reviewId'> | null>;
 }
 export const REVIEW_MESSAGES = Symbol('REVIEW_MESSAGES');

@@ -41,6 +41,14 @@ export class ReviewDecisionEntity {
   @Column({ type: 'text', nullable: true })
   diff: string | null;
 
+  /**
+   * For approve and edit: the hash of what was approved (final text, recipient, subject and the latest inbound
+   * message of the thread; delivery/approval-binding.ts). The outbox row carries the same hash and delivery
+   * recomputes it right before sending.
+   */
+  @Column({ name: 'approval_hash', type: 'varchar', length: 64, nullable: true })
+  approvalHash: string | null;
+
   @Column({ type: 'text', nullable: true })
   reason: string | null;
 

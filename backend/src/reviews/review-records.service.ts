@@ -38,11 +38,12 @@ export class ReviewRecordsService {
   async get(reviewId: string): Promise<ReviewDetail> {
     const task = await this.reviews.find(reviewId);
     if (!task) throw new NotFoundError(`review ${reviewId} not found`);
-    const [message, decisions, reply, claimRow] = await Promise.all([
+    const [message, decisions, reply, claimRow, followUp] = await Promise.all([
       this.messages.messageOfRun(task.runId),
       this.reviews.decisionsOf(task.id),
       this.outbox.replyOf(task.runId),
       this.reviews.claimRow(this.uow.autocommit, reviewId, false),
+      this.messages.followUpOf(task.runId),
     ]);
     return {
       id: task.id,
@@ -67,6 +68,7 @@ export class ReviewRecordsService {
             body: reply.body,
           }
         : null,
+      followUp: followUp && { ...followUp, reviewId: (await this.reviews.findByRun(followUp.runId))?.id ?? null },
     };
   }
 

@@ -10,7 +10,10 @@ describe('review state machine', () => {
   test('a new round reopens only a review waiting for its redraft', () => {
     assert.deepEqual(REVIEW_STATE_MACHINE.sourcesOf('pending'), ['redrafting']);
   });
-  test('decided and timed-out reviews are final', () => {
-    assert.deepEqual(REVIEW_STATE_MACHINE.finals().sort(), ['decided', 'timed_out']);
+  test('a newer message closes a review that is pending or waiting for its redraft', () => {
+    assert.deepEqual(REVIEW_STATE_MACHINE.sourcesOf('superseded').sort(), ['pending', 'redrafting']);
+  });
+  test('decided, timed-out and superseded reviews are final', () => {
+    assert.deepEqual(REVIEW_STATE_MACHINE.finals().sort(), ['decided', 'superseded', 'timed_out']);
   });
 });

@@ -126,6 +126,32 @@ export class ReviewRepository {
       .getOne();
   }
 
+  /** Locks the run's task, if it has one, for the rest of the transaction. */
+  lockByRun(tx: Tx, runId: string): Promise<ReviewTaskEntity | null> {
+    return this.tasks(tx)
+      .createQueryBuilder('task')
+      .setLock('pessimistic_write')
+      .where('task.run_id = :runId', { runId })
+      .getOne();
+  }
+
+  /** The customer wrote again: a pending or redrafting review closes as superseded; returns whether it did. */
+  async closeSuperseded(tx: Tx, reviewId: string): Promise<boolean> {
+    const result = await this.tasks(tx)
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'superseded',
+        decidedAt: () => 'now()',
+        claimedBy: null,
+        claimedUntil: null,
+        version: () => 'version + 1',
+      })
+      .where('id = :reviewId AND status IN (:...sources)', { reviewId, sources: sources('superseded') })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   lastDecision(reviewId: string, tx?: Tx): Promise<ReviewDecisionEntity | null> {
     return this.decisions(tx).findOne({ where: { taskId: reviewId }, order: { round: 'DESC' } });
   }

@@ -127,6 +127,22 @@ export class ReviewsService implements OnModuleInit {
       const task = await this.reviews.lock(tx, reviewId);
       if (!task) throw new NotFoundError(`review ${reviewId} not found`);
       addToWorkContext({ runId: task.runId });
+      if (task.status === 'superseded') {
+        const superseding = await this.runs.supersedingRunOf(task.runId);
+        throw new ConflictError(
+          'the customer wrote again: this review was closed and a newer draft answers the whole conversation',
+          {
+            decision: null,
+            ...(superseding && {
+              superseded: {
+                reason: 'customer_wrote_again',
+                runId: superseding.runId,
+                at: superseding.at.toISOString(),
+              },
+            }),
+          },
+        );
+      }
       if (task.status !== 'pending') {
         const earlier = await this.reviews.lastDecision(task.id, tx);
         throw new ConflictError('this review was already decided', {
@@ -163,6 +179,8 @@ export class ReviewsService implements OnModuleInit {
           reason: input.action === 'reject' ? input.reason : null,
           feedback: input.action === 'redraft' ? input.feedback : null,
           category: input.action === 'recategorise' ? input.category : null,
+          // What this approval binds to; delivery checks the reply against it right before sending.
+          approvalHash: reply ? await this.outbox.approvalHashFor(tx, task.runId, reply.text) : null,
         },
         input.action === 'redraft' || input.action === 'recategorise' ? 'redrafting' : 'decided',
       );
@@ -229,6 +247,24 @@ export class ReviewsService implements OnModuleInit {
       });
     }
     return outcome;
+  }
+
+  /** Locks the run's review (if it has one) for the transaction: a superseding follow-up takes it before the run. */
+  lockTaskOfRun(tx: Tx, runId: string) {
+    return this.reviews.lockByRun(tx, runId);
+  }
+
+  /** Closes the run's pending or redrafting review because the customer wrote again; a decided one stays as it is. */
+  async closeSuperseded(tx: Tx, reviewId: string, runId: string, byRunId: string): Promise<void> {
+    if (!(await this.reviews.closeSuperseded(tx, reviewId))) return;
+    await this.audit.record(tx, {
+      actor: 'system',
+      action: 'review.superseded',
+      entityType: 'review',
+      entityId: reviewId,
+      data: { runId, supersededBy: byRunId },
+    });
+    await this.stream.publish(tx, 'review.superseded', reviewId);
   }
 
   /** The value the graph's review interrupt is resumed with for this decision. */

@@ -1,4 +1,5 @@
 import type { AutoSendGate, InboundMessage } from '@handoff/graphs';
+import type { Tx } from '../database/unit-of-work';
 
 /** Where a run came from, as the review it may open needs it. */
 export interface RunOrigin {
@@ -13,6 +14,10 @@ export interface RunOrigin {
 export interface RunInputs {
   messageFor(eventId: string): Promise<InboundMessage>;
   originOf(eventId: string): Promise<RunOrigin>;
+  /** Serialises the transaction with others on the run's conversation; taken before any row lock. */
+  lockConversationOfRun(tx: Tx, runId: string): Promise<void>;
+  /** The still-open runs of earlier messages in the run's conversation, oldest first. */
+  openEarlierRuns(tx: Tx, runId: string): Promise<string[]>;
 }
 export const RUN_INPUTS = Symbol('RUN_INPUTS');
 

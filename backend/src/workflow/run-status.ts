@@ -2,9 +2,19 @@ import { StateMachine } from '../common/state-machine';
 
 /**
  * answered: approved, but its source takes no reply (a webhook with reply channel "none"), so nothing was sent ·
- * timed_out: its review was closed by the deadline's `close` action.
+ * timed_out: its review was closed by the deadline's `close` action ·
+ * superseded: the customer wrote again before its reply went out; the run named by superseded_by answers
+ * the whole conversation instead.
  */
-export const FINAL_RUN_STATUSES = ['sent', 'answered', 'rejected', 'ignored', 'failed', 'timed_out'] as const;
+export const FINAL_RUN_STATUSES = [
+  'sent',
+  'answered',
+  'rejected',
+  'ignored',
+  'failed',
+  'timed_out',
+  'superseded',
+] as const;
 const ACTIVE_RUN_STATUSES = ['queued', 'running', 'awaiting_review', 'sending'] as const;
 export const RUN_STATUSES = [...ACTIVE_RUN_STATUSES, ...FINAL_RUN_STATUSES] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -30,6 +40,7 @@ export const RUN_STATE_MACHINE = new StateMachine<RunStatus>('run', {
   rejected: [],
   ignored: [],
   timed_out: [],
+  superseded: [],
 });
 
 export function isFinalRunStatus(status: RunStatus): boolean {
@@ -37,7 +48,8 @@ export function isFinalRunStatus(status: RunStatus): boolean {
 }
 
 /** How a run ended, as operators count it. */
-export type RunOutcome = 'auto_sent' | 'reviewed_sent' | 'answered' | 'rejected' | 'ignored' | 'failed' | 'timed_out';
+export type RunOutcome =
+  'auto_sent' | 'reviewed_sent' | 'answered' | 'rejected' | 'ignored' | 'failed' | 'timed_out' | 'superseded';
 
 /** The outcome a final run status counts as: a sent reply was either auto-sent or approved by a person. */
 export function outcomeOf(status: (typeof FINAL_RUN_STATUSES)[number], approvedBy?: string | null): RunOutcome {

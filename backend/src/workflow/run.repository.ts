@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { CHECKPOINT_SCHEMA } from '../database/setup';
 import type { Tx } from '../database/unit-of-work';
+import type { FollowUpDecision } from './follow-up-policy';
 import { RunStepEntity } from './run-step.entity';
 import { isFinalRunStatus, RUN_STATE_MACHINE, type RunStatus } from './run-status';
 import { WorkflowRunEntity } from './workflow-run.entity';
@@ -14,7 +15,7 @@ export type RunProgress = Pick<
   WorkflowRunEntity,
   'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons' | 'citations' | 'routing'
 >;
-export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt'>>;
+export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt' | 'supersededBy'>>;
 
 export interface FailedRunRow {
   id: string;
@@ -44,7 +45,7 @@ export interface OverviewRow {
 }
 
 /** Runs that ended and cannot be replayed: their graph state is no longer needed. */
-const ENDED = ['sent', 'answered', 'rejected', 'ignored', 'timed_out'];
+const ENDED = ['sent', 'answered', 'rejected', 'ignored', 'timed_out', 'superseded'];
 
 /**
  * Owns workflow_runs, run_steps and the LangGraph checkpoint tables. Status
@@ -124,6 +125,16 @@ export class RunRepository {
     // TypeORM answers an UPDATE with [rows, affected].
     const [, affected] = (await this.dataSource.query(sql, parameters)) as [unknown[], number];
     return affected > 0;
+  }
+
+  /** Records what the run's follow_up step decided (see follow-up-policy.ts). */
+  async setFollowUp(tx: Tx, runId: string, decision: FollowUpDecision): Promise<void> {
+    await this.runs(tx).update({ id: runId }, { followUp: decision });
+  }
+
+  /** The runs this run superseded when its message arrived, oldest first. */
+  supersededBy(runId: string): Promise<WorkflowRunEntity[]> {
+    return this.runs().find({ where: { supersededBy: runId }, order: { createdAt: 'ASC' } });
   }
 
   async markEnqueued(runId: string): Promise<void> {

@@ -61,6 +61,17 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
     await this.transition(tx, runId, status, failure ?? {});
   }
 
+  async supersedeByMessage(tx: Tx, runId: string, newerEventId: string): Promise<void> {
+    const newer = await this.runs.getByEvent(tx, newerEventId);
+    await this.transition(tx, runId, 'superseded', { supersededBy: newer.id });
+  }
+
+  /** The run that superseded this one, if the customer wrote again while it was open. */
+  async supersedingRunOf(runId: string): Promise<{ runId: string; at: Date } | null> {
+    const run = await this.runs.find(runId);
+    return run?.status === 'superseded' && run.supersededBy ? { runId: run.supersededBy, at: run.updatedAt } : null;
+  }
+
   private async countFinished(tx: Tx, runId: string, status: RunStatus): Promise<void> {
     const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
     const final = status as (typeof FINAL_RUN_STATUSES)[number];

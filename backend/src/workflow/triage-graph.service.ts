@@ -10,6 +10,7 @@ import { CHECKPOINT_SCHEMA } from '../database/setup';
 import { OutboxService } from '../delivery/outbox.service';
 import { RetrievalService } from '../knowledge/retrieval.service';
 import { MetricsService } from '../observability/metrics.service';
+import { FollowUpsService } from './follow-ups.service';
 import { ResilientTriageModel } from './resilient-model';
 import { AUTO_SEND_GATE, type AutoSendGate } from './ports';
 import { buildTriageModel, buildTriagePolicy } from './triage-model.factory';
@@ -41,6 +42,7 @@ export class TriageGraphService implements OnModuleDestroy {
     metrics: MetricsService,
     knowledge: RetrievalService,
     @Inject(AUTO_SEND_GATE) gate: AutoSendGate,
+    followUps: FollowUpsService,
   ) {
     const pool = new Pool({
       connectionString: config.DATABASE_URL,
@@ -56,7 +58,15 @@ export class TriageGraphService implements OnModuleDestroy {
       this.model.onCircuitStateChange((state) => gauge.set(CIRCUIT_GAUGE_VALUE[state]));
     }
     this.graph = compileTriageGraph(
-      { model: this.model, policy: buildTriagePolicy(config), outbox, clock: { now: () => new Date() }, knowledge, gate },
+      {
+        model: this.model,
+        policy: buildTriagePolicy(config),
+        outbox,
+        followUps,
+        clock: { now: () => new Date() },
+        knowledge,
+        gate,
+      },
       this.checkpointer,
     );
   }

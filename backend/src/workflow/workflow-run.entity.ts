@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 import type { Citation, Classification, ReviewReason, Routing } from '@handoff/contracts';
 import { InboundEventEntity } from '../ingest/inbound-event.entity';
+import type { FollowUpDecision } from './follow-up-policy';
 import type { RunStatus } from './run-status';
 
 /** One execution of a workflow graph for one event; thread_id of its checkpoints is this id. */
@@ -68,6 +69,18 @@ export class WorkflowRunEntity {
 
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /**
+   * What the follow-up policy decided for this run's message (workflow/follow-up-policy.ts): none (no earlier
+   * run of its conversation was open) · supersede · queue · ignore. Null until its follow_up step ran.
+   */
+  @Column({ name: 'follow_up', type: 'varchar', length: 16, nullable: true })
+  followUp: FollowUpDecision | null;
+
+  /** The run that took over this run's conversation when the customer wrote again (status superseded). */
+  @Index('ix_workflow_runs_superseded_by')
+  @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
+  supersededBy: string | null;
 
   @Column({ name: 'failed_step', type: 'varchar', length: 64, nullable: true })
   failedStep: string | null;

@@ -23,6 +23,9 @@ import { TriageGraphService, type CompiledTriageGraph } from './triage-graph.ser
 
 const BUSY_RETRY_MS = 1_000;
 
+/** The run reached a final status while this execution was finishing it; undoes the transaction it is thrown in. */
+class RunEndedError extends Error {}
+
 export type WorkflowJob = { kind: 'start' } | { kind: 'resume'; decisionId: string };
 
 /**
@@ -125,8 +128,7 @@ export class WorkflowRunner {
       const request = ReviewRequestSchema.parse(interrupt.value);
       if (job.kind === 'start') {
         // A retry after a crash between the interrupt and its bookkeeping.
-        await this.openReview(run.eventId, request);
-        return 'awaiting_review';
+        return this.openReview(run.eventId, request);
       }
       const decision = await this.reviews.resumeDecision(job.decisionId);
       if (decision.round !== request.round) return 'stale decision';
@@ -173,24 +175,40 @@ export class WorkflowRunner {
     await this.saveProgress(runId, after.values);
     const raised = after.tasks.flatMap((task) => task.interrupts)[0];
     if (raised) {
-      await this.openReview(run.eventId, ReviewRequestSchema.parse(raised.value));
-      return 'awaiting_review';
+      return this.openReview(run.eventId, ReviewRequestSchema.parse(raised.value));
     }
     return this.settle(runId, run.eventId, after.values);
   }
 
-  /** Records the review the graph's interrupt asked for and parks the run on it. Idempotent. */
-  private async openReview(eventId: string, request: ReviewRequest): Promise<void> {
+  /**
+   * Records the review the graph's interrupt asked for and parks the run on it. Idempotent. A run that ended
+   * meanwhile (superseded: the customer wrote again while it drafted) opens no review: the transaction is undone.
+   */
+  private async openReview(eventId: string, request: ReviewRequest): Promise<string> {
     const origin = await this.inputs.originOf(eventId);
-    await this.uow.run(async (tx) => {
-      await this.reviews.recordInterrupt(tx, request, origin);
-      await this.runs.transition(tx, request.runId, 'awaiting_review');
-    });
+    try {
+      await this.uow.run(async (tx) => {
+        await this.reviews.recordInterrupt(tx, request, origin);
+        if (!(await this.runs.transition(tx, request.runId, 'awaiting_review'))) throw new RunEndedError();
+      });
+    } catch (error) {
+      if (!(error instanceof RunEndedError)) throw error;
+      const run = await this.runRepository.get(request.runId);
+      return `already ${run.status}`;
+    }
+    return 'awaiting_review';
   }
 
   /** Applies a finished graph's outcome to our tables. Idempotent. */
   private async settle(runId: string, eventId: string, state: TriageState): Promise<string> {
+    // Superseded while the graph was finishing: the newer message's run answers the conversation.
+    if ((await this.runRepository.get(runId)).status === 'superseded') return 'already superseded';
     this.tracing.startSpan('decision', { 'handoff.run_id': runId, 'handoff.outcome': state.outcome ?? 'none' }).end();
+    if (state.outcome === 'ignored') {
+      // A follow-up the conversation's policy lets go unanswered; its decision is on the run and in the audit.
+      await this.runs.transition(this.uow.autocommit, runId, 'ignored');
+      return 'ignored';
+    }
     if (state.outcome === 'rejected') {
       await this.runs.transition(this.uow.autocommit, runId, 'rejected');
       return 'rejected';

@@ -1,3 +1,4 @@
+import { FollowUpsService } from './follow-ups.service';
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { QueueModule } from '../queue/queue.module';
@@ -15,6 +16,13 @@ import { WorkflowModule } from './workflow.module';
  */
 @Module({
   imports: [QueueModule, WorkflowModule, ReviewsModule, DeliveryModule],
-  providers: [TriageGraphService, RunLeases, WorkflowRunner, SweeperService, CheckpointRetentionService],
+  providers: [
+    FollowUpsService,
+    TriageGraphService,
+    RunLeases,
+    WorkflowRunner,
+    SweeperService,
+    CheckpointRetentionService,
+  ],
 })
 export class WorkflowWorkerModule {}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createTriagePolicy, DEFAULT_TAXONOMY, TaxonomySchema } from '@handoff/graphs';
 import { csv, json, url, type Report } from '../config/env';
+import { FollowUpPolicyMapSchema, unknownFollowUpKeys } from './follow-up-policy';
 
 /** The graph's model and policy, how many runs a worker executes at once, and checkpoint retention. */
 export const WorkflowConfig = {
@@ -23,6 +24,11 @@ export const WorkflowConfig = {
   DEFAULT_AUTO_SEND_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   ALWAYS_REVIEW_CATEGORIES: csv.default(['legal', 'security', 'complaint']),
   TAXONOMY: json(TaxonomySchema).default(DEFAULT_TAXONOMY),
+  /**
+   * What a customer's new message does to their conversation's open run, per category of the new message
+   * (JSON; "default" for the rest): supersede (default) · queue · ignore. See workflow/follow-up-policy.ts.
+   */
+  FOLLOW_UP_POLICY: json(FollowUpPolicyMapSchema).default({}),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** Connections in a worker's LangGraph checkpointer pool. */
   CHECKPOINT_POOL_SIZE: z.coerce.number().int().min(1).default(10),
@@ -50,6 +56,12 @@ type WorkflowEnv = z.output<ReturnType<typeof z.object<typeof WorkflowConfig>>>;
 export function checkWorkflowConfig(env: WorkflowEnv, report: Report): void {
   if (env.LLM_PROVIDER === 'openai' && !env.OPENAI_API_KEY) {
     report(['OPENAI_API_KEY'], 'is required when LLM_PROVIDER=openai');
+  }
+  for (const key of unknownFollowUpKeys(
+    env.FOLLOW_UP_POLICY,
+    env.TAXONOMY.map((category) => category.key),
+  )) {
+    report(['FOLLOW_UP_POLICY'], `"${key}": not a taxonomy category (or "default")`);
   }
   // The policy checks that thresholds and always-review name categories of the taxonomy.
   try {

@@ -5,7 +5,7 @@ import type { Classification, ReviewRequest } from '@handoff/contracts';
 import type { InboundMessage, ResumeDecision } from '../schemas';
 import { ChatTriageModel } from '../llm/openai';
 import type { TriagePolicyConfig } from '../policy';
-import type { AutoSendGate, ReplyOutbox } from '../ports';
+import type { AutoSendGate, FollowUps, ReplyOutbox } from '../ports';
 import { attackMessage, ordinaryMessage, readAttacks, readOrdinaryMail } from '../safety/evaluate';
 import {
   fixedClock,
@@ -32,6 +32,7 @@ interface Scenario {
   message?: Partial<InboundMessage>;
   outbox?: ReplyOutbox;
   gate?: AutoSendGate;
+  followUps?: FollowUps;
   /** What the model's instructionToAi answers say in classify and assess; both false by default. */
   modelSeesInstructions?: { classify?: boolean; assess?: boolean };
 }
@@ -61,6 +62,7 @@ function scenario(options: Scenario = {}) {
     outbox: options.outbox ?? recorder,
     clock: fixedClock(),
     gate: options.gate,
+    ...(options.followUps ? { followUps: options.followUps } : {}),
   };
   const graph = createEmailTriageGraph(ports).compile({ checkpointer: new MemorySaver() });
   const config = { configurable: { thread_id: RUN_ID } };
@@ -75,6 +77,8 @@ function scenario(options: Scenario = {}) {
     outbox: recorder,
     start: () => graph.invoke({ runId: RUN_ID, message }, config),
     resume: (decision: unknown) => graph.invoke(new Command({ resume: decision }), config),
+    /** Continues from the last checkpoint, as the runner's retried job does. */
+    proceed: () => graph.invoke(null, config),
     state: async () => (await graph.getState(config)).values,
     next: async () => (await graph.getState(config)).next,
   };
@@ -109,6 +113,44 @@ describe('email triage graph', () => {
     assert.equal(result.finalText, FIRST_DRAFT);
     assert.equal(result.confidence, 0.9);
     assert.deepEqual(await run.next(), []);
+  });
+
+  test('a follow-up the policy ignores ends after classify, with no draft and no reply', async () => {
+    const asked: [string, string][] = [];
+    const run = scenario({
+      classification: { category: 'feedback' },
+      followUps: {
+        decide: async (runId, category) => {
+          asked.push([runId, category]);
+          return 'ignore';
+        },
+      },
+    });
+    const result = await run.start();
+
+    assert.deepEqual(asked, [[RUN_ID, 'feedback']]);
+    assert.equal(result.outcome, 'ignored');
+    assert.equal(result.draftText, '');
+    assert.equal(run.outbox.calls, 0);
+    assert.deepEqual(await run.next(), []);
+  });
+
+  test('a follow-up that answers drafts as usual; a wait thrown by the port resumes at follow_up', async () => {
+    let waits = 1;
+    const run = scenario({
+      followUps: {
+        decide: async () => {
+          if (waits-- > 0) throw new Error('the earlier run is still open');
+          return 'answer';
+        },
+      },
+    });
+    await assert.rejects(run.start(), /still open/);
+    assert.deepEqual(await run.next(), ['follow_up'], 'classify is kept; only the decision runs again');
+    const result = await run.proceed();
+
+    assert.equal(result.outcome, 'auto_send');
+    assert.deepEqual(run.outbox.intents, [{ runId: RUN_ID, text: FIRST_DRAFT, approvedBy: 'auto' }]);
   });
 
   test('stops for review with a ReviewRequest when confidence is low', async () => {

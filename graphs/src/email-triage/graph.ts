@@ -5,6 +5,7 @@ import {
   classifyNode,
   draftNode,
   recategoriseNode,
+  followUpNode,
   redraftNode,
   reviewNode,
   routeNode,
@@ -13,10 +14,11 @@ import {
 } from './nodes';
 import { TriageStateAnnotation, type TriageState } from './state';
 
-export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 1 } as const;
+export const EMAIL_TRIAGE_GRAPH = { name: 'email-triage', version: 2 } as const;
 
 export const TRIAGE_NODES = [
   'classify',
+  'follow_up',
   'draft',
   'score',
   'route',
@@ -26,6 +28,10 @@ export const TRIAGE_NODES = [
   'send_request',
 ] as const;
 export type TriageNodeName = (typeof TRIAGE_NODES)[number];
+
+function afterFollowUp(state: TriageState): 'draft' | typeof END {
+  return state.outcome === 'ignored' ? END : 'draft';
+}
 
 function afterRoute(state: TriageState): 'send_request' | 'review' {
   return state.routing === 'auto_send' ? 'send_request' : 'review';
@@ -55,6 +61,7 @@ function afterReview(state: TriageState): 'send_request' | 'redraft' | 'recatego
 export function createEmailTriageGraph(ports: TriagePorts) {
   return new StateGraph(TriageStateAnnotation)
     .addNode('classify', classifyNode(ports))
+    .addNode('follow_up', followUpNode(ports))
     .addNode('draft', draftNode(ports))
     .addNode('score', scoreNode(ports))
     .addNode('route', routeNode(ports))
@@ -63,7 +70,8 @@ export function createEmailTriageGraph(ports: TriagePorts) {
     .addNode('recategorise', recategoriseNode())
     .addNode('send_request', sendRequestNode(ports))
     .addEdge(START, 'classify')
-    .addEdge('classify', 'draft')
+    .addEdge('classify', 'follow_up')
+    .addConditionalEdges('follow_up', afterFollowUp, ['draft', END])
     .addEdge('draft', 'score')
     .addEdge('score', 'route')
     .addConditionalEdges('route', afterRoute, ['send_request', 'review'])

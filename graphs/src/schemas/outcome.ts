@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** How a finished run ended, as the graph sees it. */
-export const RunOutcomeSchema = z.enum(['auto_send', 'approved', 'rejected']);
+/**
+ * How a finished run ended, as the graph sees it. ignored: a follow-up the conversation's follow-up
+ * policy lets go unanswered (e.g. a "thank you" while the earlier message is still being handled).
+ */
+export const RunOutcomeSchema = z.enum(['auto_send', 'approved', 'rejected', 'ignored']);
 export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
 
 /** Written by the send-request node; the backend turns it into an outbox row. */

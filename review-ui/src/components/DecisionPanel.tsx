@@ -16,6 +16,9 @@ interface Props {
 }
 
 function conflictMessage(conflict: ConflictBody | null): string {
+  if (conflict?.superseded) {
+    return 'The customer wrote again, so this review was closed and your decision was not sent. A new draft answers the whole conversation.';
+  }
   const decision = conflict?.decision;
   const who = decision?.actor ? ` by ${decision.actor}` : '';
   const how = decision?.surface ? ` via ${decision.surface}` : '';

@@ -28,6 +28,9 @@ export function QueueLive() {
     source.onerror = () => setConnected(false);
     source.addEventListener('review.opened', () => refresh('The queue was updated: a review arrived.'));
     source.addEventListener('review.decided', () => refresh('The queue was updated: a review was decided.'));
+    source.addEventListener('review.superseded', () =>
+      refresh('The queue was updated: a customer wrote again and a review was closed.'),
+    );
     source.addEventListener('review.claimed', () => refresh('The queue was updated.'));
     source.addEventListener('review.released', () => refresh('The queue was updated.'));
     return () => {

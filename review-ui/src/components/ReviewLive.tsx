@@ -16,7 +16,7 @@ export function ReviewLive({ reviewId, waiting }: { reviewId: string; waiting: b
         // ignore malformed events
       }
     };
-    for (const type of ['review.opened', 'review.decided', 'review.claimed', 'review.released']) {
+    for (const type of ['review.opened', 'review.decided', 'review.claimed', 'review.released', 'review.superseded']) {
       source.addEventListener(type, onEvent);
     }
     // While a redraft is being written, also poll: the draft must show up even if an event is missed.

@@ -30,6 +30,8 @@ export interface SlackReviewView {
   link: string;
   /** The taxonomy's keys, offered in the category menu. */
   categories: string[];
+  /** The customer wrote again: the newer message (this review answers it, or was closed by it). */
+  followUp?: { kind: 'superseded' | 'supersedes'; text: string };
 }
 
 export interface SlackDecisionView {
@@ -61,7 +63,34 @@ function summary(review: SlackReviewView): Block[] {
           : []),
       ],
     },
+    ...(review.followUp ? [wroteAgain(review.followUp)] : []),
     { type: 'section', block_id: 'draft', text: mrkdwn(`*Draft reply*\n${draft ? quote(draft) : '_no draft_'}`) },
+  ];
+}
+
+const FOLLOW_UP_SHOWN = 1_000;
+
+/** "Customer wrote again" and their newer message, quoted like the draft (it is the customer's text: data). */
+function wroteAgain(followUp: NonNullable<SlackReviewView['followUp']>): Block {
+  const text = truncate(escapeMrkdwn(followUp.text), FOLLOW_UP_SHOWN, '… (truncated, full message in the review UI)');
+  const lead =
+    followUp.kind === 'supersedes'
+      ? ':speech_balloon: *Customer wrote again* — this draft answers the whole conversation, newest message:'
+      : ':speech_balloon: *Customer wrote again* — their newer message:';
+  return { type: 'section', block_id: 'follow_up', text: mrkdwn(`${lead}\n${quote(text)}`) };
+}
+
+/** A review closed because the customer wrote again: the newer message, a link, and no buttons. */
+export function supersededBlocks(review: SlackReviewView): Block[] {
+  return [
+    ...summary(review),
+    {
+      type: 'context',
+      block_id: 'outcome',
+      elements: [
+        mrkdwn(`:fast_forward: Superseded: a newer draft answers the conversation · <${review.link}|Open in Handoff>`),
+      ],
+    },
   ];
 }
 

@@ -45,7 +45,7 @@ export class SlackMessageRepository {
   undecided(graceSeconds: number, limit: number): Promise<{ id: string; round: number }[]> {
     return this.dataSource.query(
       `SELECT t.id, t.round FROM review_tasks t JOIN slack_messages m ON m.review_id = t.id
-        WHERE t.status IN ('decided', 'redrafting') AND m.state = 'open' AND m.round = t.round
+        WHERE t.status IN ('decided', 'redrafting', 'superseded') AND m.state = 'open' AND m.round = t.round
           AND t.decided_at < now() - make_interval(secs => $1)
         LIMIT $2`,
       [graceSeconds, limit],

@@ -7,7 +7,15 @@ import { OnJob, type JobContext } from '../../queue/on-job';
 import { ReviewStreamService } from '../review-stream.service';
 import type { ReviewTaskEntity } from '../review-task.entity';
 import { ReviewRepository } from '../review.repository';
-import { decidedBlocks, reviewBlocks, reviewFallback, slackDate, type SlackReviewView } from './slack-blocks';
+import { REVIEW_MESSAGES, type ReviewMessages } from '../ports';
+import {
+  decidedBlocks,
+  reviewBlocks,
+  reviewFallback,
+  slackDate,
+  supersededBlocks,
+  type SlackReviewView,
+} from './slack-blocks';
 import { escapeMrkdwn, truncate } from '../../delivery/slack/slack-text';
 import { SlackClient, SlackRateLimitedError, type SlackPosted } from '../../delivery/slack/slack-client.service';
 import { SlackMessageRepository } from './slack-message.repository';
@@ -33,6 +41,7 @@ export class SlackMessagesService implements OnApplicationBootstrap {
     private readonly jobs: JobQueueService,
     private readonly stream: ReviewStreamService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REVIEW_MESSAGES) private readonly conversations: ReviewMessages,
   ) {}
 
   /** The fast path: API processes hear every review change and queue the Slack work at once. */
@@ -40,7 +49,7 @@ export class SlackMessagesService implements OnApplicationBootstrap {
     this.stream.subscribe({
       event: (event) => {
         const queued =
-          event.type === 'review.opened' || event.type === 'review.decided'
+          event.type === 'review.opened' || event.type === 'review.decided' || event.type === 'review.superseded'
             ? this.enqueueFor(event.reviewId)
             : event.type === 'review.reminder'
               ? this.jobs.enqueue(JOBS.slackRemind, { reviewId: event.reviewId })
@@ -112,7 +121,7 @@ export class SlackMessagesService implements OnApplicationBootstrap {
     if (!task || task.round !== round || task.status !== 'pending') return 'no longer pending';
     const existing = await this.messages.find(reviewId);
     if (existing && existing.round >= round) return 'already posted';
-    const view = this.viewOf(task);
+    const view = await this.viewWithFollowUp(task);
     if (existing) {
       await this.slack.update(existing, reviewFallback(view), reviewBlocks(view));
       await this.messages.update(reviewId, { round, state: 'open' });
@@ -130,6 +139,12 @@ export class SlackMessagesService implements OnApplicationBootstrap {
       return 'nothing to update';
     }
     const task = await this.reviews.find(reviewId);
+    if (task?.status === 'superseded') {
+      const view = await this.viewWithFollowUp(task);
+      await this.slack.update(message, reviewFallback(view), supersededBlocks(view));
+      await this.messages.update(reviewId, { round: task.round, state: 'decided' });
+      return 'superseded';
+    }
     const decision = await this.reviews.decisionOfRound(reviewId, round);
     if (!task || !decision) return 'not decided';
     // The draft the decision was about, even if a later round has replaced the task's request.
@@ -189,6 +204,15 @@ export class SlackMessagesService implements OnApplicationBootstrap {
     const unescalated = await this.messages.unescalated(GRACE_SECONDS, BATCH);
     for (const row of unescalated) await this.jobs.enqueue(JOBS.slackEscalate, { reviewId: row.id });
     return unposted.length + stale.length + unreminded.length + unescalated.length;
+  }
+
+  /** The view with "customer wrote again" when the conversation had a follow-up. */
+  private async viewWithFollowUp(task: ReviewTaskEntity): Promise<SlackReviewView> {
+    const followUp = await this.conversations.followUpOf(task.runId);
+    return {
+      ...this.viewOf(task),
+      ...(followUp && { followUp: { kind: followUp.kind, text: followUp.message.text } }),
+    };
   }
 
   private viewOf(task: ReviewTaskEntity): SlackReviewView {

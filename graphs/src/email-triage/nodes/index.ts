@@ -6,3 +6,4 @@ export { reviewNode, decisionApplies } from './review';
 export { redraftNode } from './redraft';
 export { recategoriseNode } from './recategorise';
 export { sendRequestNode } from './send-request';
+export { followUpNode } from './follow-up';

@@ -82,6 +82,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
             <option value="redrafting">Redrafting</option>
             <option value="decided">Decided</option>
             <option value="timed_out">Closed at deadline</option>
+            <option value="superseded">Customer wrote again</option>
           </select>
         </label>
         <label>

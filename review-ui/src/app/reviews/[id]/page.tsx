@@ -79,6 +79,33 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           A new draft is being written. It will appear here on its own.
         </p>
       ) : null}
+      {review.followUp ? (
+        <div
+          className={review.followUp.kind === 'superseded' ? 'notice conflict' : 'notice'}
+          role="status"
+          data-testid="follow-up"
+        >
+          <p>
+            <strong>Customer wrote again</strong>
+            {review.followUp.kind === 'superseded'
+              ? ' — this review was closed, and nothing from it will be sent. A new draft answers the whole conversation. '
+              : ' — this draft answers the whole conversation, their newest message included. '}
+            {review.followUp.reviewId ? (
+              <Link href={`/reviews/${review.followUp.reviewId}`}>
+                {review.followUp.kind === 'superseded' ? 'Open the new review' : 'Open the earlier, closed review'}
+              </Link>
+            ) : (
+              <Link href={`/runs/${review.followUp.runId}`}>
+                {review.followUp.kind === 'superseded' ? 'The new run' : 'The earlier run'}
+              </Link>
+            )}
+          </p>
+          <p>
+            Their newest message ({review.followUp.message.from}, {formatDate(review.followUp.message.receivedAt)}):
+          </p>
+          <pre className="body">{review.followUp.message.text}</pre>
+        </div>
+      ) : null}
 
       <div className="review-grid">
         <section aria-labelledby="message-heading">
