@@ -49,6 +49,7 @@ async function responder(body: ChatCompletionRequestBody) {
         confidence: own.includes('REVIEWME') ? 0.4 : 0.95,
         reasons: ['answers the question'],
         instructionToAi: false,
+        unsupportedClaims: [],
       };
     default: {
       if (own.includes('HOLD-DRAFT') && draftHold) {
