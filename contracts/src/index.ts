@@ -5,5 +5,6 @@ export * from './review';
 export * from './review-api';
 export * from './runs';
 export * from './dead-letters';
+export * from './deliveries';
 export * from './errors';
 export * from './workflow-drawing';

@@ -6,6 +6,8 @@ export const RunStatusSchema = z.enum([
   'running',
   'awaiting_review',
   'sending',
+  /** A sender died after handing the reply over; listed at GET /api/v1/deliveries?status=uncertain until settled. */
+  'delivery_uncertain',
   'sent',
   'answered',
   'rejected',
@@ -15,7 +17,10 @@ export const RunStatusSchema = z.enum([
 ]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-/** pending → sending → sent; failed when the server refused it; uncertain when a sender stopped mid-send. */
+/**
+ * pending → sending → sent; failed when the server refused it; uncertain when a sender stopped after handing the
+ * message over and before recording the answer (settled sent, or back to pending, by the Sent folder or an operator).
+ */
 export const OutboundStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'uncertain']);
 export type OutboundStatus = z.infer<typeof OutboundStatusSchema>;
 

@@ -11,6 +11,7 @@ import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 import { SenderScopedMessageIds1795300000000 } from './1795300000000-SenderScopedMessageIds';
 import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 import { RunLease1796169845435 } from './1796169845435-RunLease';
+import { DeliveryHandOverMarker1796176874448 } from './1796176874448-DeliveryHandOverMarker';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SenderScopedMessageIds1795300000000,
   EventChannel1796165275403,
   RunLease1796169845435,
+  DeliveryHandOverMarker1796176874448,
 ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuthConfig, checkAuthConfig } from '../auth/auth.config';
-import { DeliveryConfig } from '../delivery/delivery.config';
+import { checkDeliveryConfig, DeliveryConfig } from '../delivery/delivery.config';
 import { checkIngestConfig, IngestConfig } from '../ingest/ingest.config';
 import { ObservabilityConfig } from '../observability/observability.config';
 import { checkReviewsConfig, ReviewsConfig } from '../reviews/reviews.config';
@@ -34,6 +34,7 @@ export const EnvSchema = z
     checkSlackConfig(env, report);
     checkWorkflowConfig(env, report);
     checkReviewsConfig(env, report);
+    checkDeliveryConfig(env, report);
   })
   .transform((env) => ({
     ...env,

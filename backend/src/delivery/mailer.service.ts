@@ -1,15 +1,40 @@
+import { Transform } from 'node:stream';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import { MailCatcher } from './mail-catcher';
 import type { OutboundMessageEntity } from './outbound-message.entity';
-import { ReplyDeliveryError, type ReplyTransport } from './reply-transport';
+import { ReplyDeliveryError, type HandOver, type ReplyTransport } from './reply-transport';
 
 /** SMTP replies 5xx are permanent (RFC 5321 §4.2.1): retrying cannot help. */
 export function isPermanentSmtpFailure(error: unknown): boolean {
   const code = (error as { responseCode?: unknown }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/** The SMTP answer a failed send carried, if the server answered at all. */
+function hasSmtpAnswer(error: unknown): boolean {
+  return typeof (error as { responseCode?: unknown }).responseCode === 'number';
+}
+
+/** Where sendMail's data carries the message's hand-over for the stream plugin (nodemailer copies string keys only). */
+const HAND_OVER = 'handoffHandOver';
+type WithHandOver = SendMailOptions & { [HAND_OVER]?: HandOver };
+
+/**
+ * The last stage of the message stream: passes the bytes through and, once the whole message has
+ * gone by, commits the hand-over marker before ending. nodemailer's DATA stream writes the final
+ * "." only when this stream ends, so the marker is committed before the server can accept, and a
+ * failed commit errors the stream instead: the "." is never written and the server drops the message.
+ */
+function handOverBeforeEndOfData(handOver: HandOver): Transform {
+  return new Transform({
+    transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
+    flush: (done) => {
+      handOver().then(() => done(), done);
+    },
+  });
 }
 
 /**
@@ -37,6 +62,11 @@ export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDest
       );
     }
     this.transporter = nodemailer.createTransport(url!);
+    this.transporter.use('stream', (mail, done) => {
+      const handOver = (mail.data as WithHandOver)[HAND_OVER];
+      if (handOver) mail.message.transform(() => handOverBeforeEndOfData(handOver));
+      done();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -44,18 +74,32 @@ export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDest
     await this.catcher?.stop();
   }
 
-  async send(message: OutboundMessageEntity): Promise<void> {
+  /**
+   * Sends the reply; `handOver` is committed right before the final "." of DATA. A failure before that
+   * point, or any SMTP answer, is known; a dropped connection after it leaves the outcome unknown.
+   */
+  async send(message: OutboundMessageEntity, handOver: HandOver): Promise<void> {
     if (!this.transporter) throw new ReplyDeliveryError('mailer is not started', 'temporary');
     if (!message.toAddress) throw new ReplyDeliveryError('an email reply has no recipient', 'permanent');
+    let handedOver = false;
     try {
-      await this.sendMail(message, message.toAddress);
+      await this.sendMail(message, message.toAddress, async () => {
+        await handOver();
+        handedOver = true;
+      });
     } catch (error) {
-      throw new ReplyDeliveryError((error as Error).message, isPermanentSmtpFailure(error) ? 'permanent' : 'temporary');
+      const kind = isPermanentSmtpFailure(error)
+        ? 'permanent'
+        : handedOver && !hasSmtpAnswer(error)
+          ? 'unknown'
+          : 'temporary';
+      throw new ReplyDeliveryError((error as Error).message, kind);
     }
   }
 
-  private async sendMail(message: OutboundMessageEntity, to: string): Promise<void> {
-    await this.transporter!.sendMail({
+  private async sendMail(message: OutboundMessageEntity, to: string, handOver: HandOver): Promise<void> {
+    const options: WithHandOver = {
+      [HAND_OVER]: handOver,
       from: { name: this.config.MAIL_FROM_NAME, address: this.config.MAIL_FROM },
       to,
       subject: message.subject,
@@ -64,6 +108,7 @@ export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDest
       ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
       ...(message.references.length ? { references: message.references } : {}),
       headers: { 'Auto-Submitted': 'auto-replied' },
-    });
+    };
+    await this.transporter!.sendMail(options);
   }
 }

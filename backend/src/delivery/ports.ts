@@ -15,6 +15,10 @@ export interface DeliveryRuns {
     status: 'sent' | 'failed',
     failure?: { error: string; failedStep?: string },
   ): Promise<void>;
+  /** The reply may or may not be with the customer: the run waits, visibly, as `delivery_uncertain`. */
+  deliveryUncertain(tx: Tx, runId: string, reason: string): Promise<void>;
+  /** An uncertain reply goes out again: the run is back to `sending`. */
+  deliveryResumed(tx: Tx, runId: string): Promise<void>;
 }
 export const DELIVERY_RUNS = Symbol('DELIVERY_RUNS');
 

@@ -61,6 +61,14 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
     await this.transition(tx, runId, status, failure ?? {});
   }
 
+  async deliveryUncertain(tx: Tx, runId: string, reason: string): Promise<void> {
+    await this.transition(tx, runId, 'delivery_uncertain', { error: reason, failedStep: 'delivery' });
+  }
+
+  async deliveryResumed(tx: Tx, runId: string): Promise<void> {
+    await this.transition(tx, runId, 'sending', { error: null, failedStep: null });
+  }
+
   private async countFinished(tx: Tx, runId: string, status: RunStatus): Promise<void> {
     const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
     const final = status as (typeof FINAL_RUN_STATUSES)[number];
