@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { APP_CONFIG } from '../config/config.module';
@@ -23,16 +23,31 @@ const HAND_OVER = 'handoffHandOver';
 type WithHandOver = SendMailOptions & { [HAND_OVER]?: HandOver };
 
 /**
- * The last stage of the message stream: passes the bytes through and, once the whole message has
- * gone by, commits the hand-over marker before ending. nodemailer's DATA stream writes the final
- * "." only when this stream ends, so the marker is committed before the server can accept, and a
- * failed commit errors the stream instead: the "." is never written and the server drops the message.
+ * The message stream as the SMTP DATA stream reads it, ending only once the marker is committed.
+ * nodemailer's DATA stream writes the final "." when this stream ends, and pipes it only after the
+ * server took the envelope (MAIL FROM, RCPT TO); this stream is lazy, so nothing here runs before
+ * that. So the marker is committed after the envelope and before the server can accept, and a
+ * failed commit destroys the stream instead: the "." is never written and the server drops the message.
  */
-function handOverBeforeEndOfData(handOver: HandOver): Transform {
-  return new Transform({
-    transform: (chunk: Buffer, _encoding, done) => done(null, chunk),
-    flush: (done) => {
-      handOver().then(() => done(), done);
+function endingAfterHandOver(source: Readable, handOver: HandOver): Readable {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new Readable({
+    read() {
+      chunks
+        .next()
+        .then(
+          async (next) => {
+            if (!next.done) return void this.push(next.value);
+            await handOver();
+            this.push(null);
+          },
+          (error: Error) => this.destroy(error),
+        )
+        .catch((error: Error) => this.destroy(error));
+    },
+    destroy(error, done) {
+      source.destroy();
+      done(error);
     },
   });
 }
@@ -64,7 +79,13 @@ export class MailerService implements ReplyTransport, OnModuleInit, OnModuleDest
     this.transporter = nodemailer.createTransport(url!);
     this.transporter.use('stream', (mail, done) => {
       const handOver = (mail.data as WithHandOver)[HAND_OVER];
-      if (handOver) mail.message.transform(() => handOverBeforeEndOfData(handOver));
+      if (handOver) {
+        // The SMTP transport reads the message with createReadStream once the envelope is accepted; our
+        // wrapper must be the last stream, after nodemailer's own stages, which read ahead into buffers.
+        const message = mail.message as unknown as { createReadStream(...args: unknown[]): Readable };
+        const original = message.createReadStream.bind(message);
+        message.createReadStream = (...args: unknown[]) => endingAfterHandOver(original(...args), handOver);
+      }
       done();
     });
   }

@@ -90,16 +90,18 @@ export class OutboxRepository {
 
   /**
    * Commits the hand-over marker for claim `attempt`; false when the row is no longer that claim's
-   * (another sender claimed it since), so the caller must not hand the message over.
+   * (another sender claimed it since), so the caller must not hand the message over. Returns the
+   * marker's time (this process's clock, like `sent_at`, so their difference is the window).
    */
   async markHandedOver(id: string, attempt: number): Promise<Date | null> {
-    const rows: { committed_at: Date }[] = await this.dataSource.query(
-      `UPDATE outbound_messages SET committed_at = clock_timestamp()
-        WHERE id = $1 AND status = 'sending' AND attempts = $2 AND committed_at IS NULL
-        RETURNING committed_at`,
-      [id, attempt],
-    );
-    return rows[0]?.committed_at ?? null;
+    const at = new Date();
+    const result = await this.messages()
+      .createQueryBuilder()
+      .update(OutboundMessageEntity)
+      .set({ committedAt: at })
+      .where("id = :id AND status = 'sending' AND attempts = :attempt AND committed_at IS NULL", { id, attempt })
+      .execute();
+    return result.affected ? at : null;
   }
 
   /** Uncertain rows, newest hand-over first; `before` is the previous page's last `committedAt`. */

@@ -35,9 +35,14 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                   <Link href="/overview">Overview</Link>
                 </li>
                 {reviewer.role === 'admin' ? (
-                  <li>
-                    <Link href="/admin">Reviewers</Link>
-                  </li>
+                  <>
+                    <li>
+                      <Link href="/admin">Reviewers</Link>
+                    </li>
+                    <li>
+                      <Link href="/deliveries">Deliveries</Link>
+                    </li>
+                  </>
                 ) : null}
               </ul>
             </nav>

@@ -12,6 +12,7 @@ import {
   ReviewerListSchema,
   RunDetailsSchema,
   SessionResponseSchema,
+  UncertainDeliveryPageSchema,
   WorkflowDrawingSchema,
   type QueueQuery,
   type Reviewer,
@@ -111,6 +112,8 @@ export const api = {
   reviewers: () => backendGet('/api/v1/reviewers', ReviewerListSchema),
   run: (id: string) => backendGet(`/api/v1/runs/${encodeURIComponent(id)}`, RunDetailsSchema),
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
+  uncertainDeliveries: () =>
+    backendGet(`/api/v1/deliveries${query({ status: 'uncertain', limit: 200 })}`, UncertainDeliveryPageSchema),
 };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer'];
