@@ -59,6 +59,7 @@ describe('dashboards and alerts reference only metrics the service exports', () 
     const alerts = rules.groups.flatMap((group: { rules: { alert: string; expr: string }[] }) => group.rules);
     assert.deepEqual(alerts.map((rule: { alert: string }) => rule.alert).sort(), [
       'HandoffDeadLettersGrowing',
+      'HandoffDeliveriesUncertain',
       'HandoffDown',
       'HandoffLlmBreakerOpen',
       'HandoffLlmErrors',
