@@ -60,7 +60,7 @@ describe('uncertain deliveries page in Chromium', () => {
       serious.map((v) => v.id),
       [],
     );
-    await row.getByRole('button', { name: /Mark the reply to una@customer\.example as sent/ }).click();
+    await row.getByRole('button', { name: 'Mark sent: reply to una@customer.example' }).click();
     await page.getByRole('status').filter({ hasText: 'marked sent' }).waitFor();
     await page.getByText('No uncertain deliveries').waitFor();
     await waitUntil(async () => {

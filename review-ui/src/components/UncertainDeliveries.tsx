@@ -68,7 +68,7 @@ export function UncertainDeliveries({ deliveries }: { deliveries: UncertainDeliv
                   <button
                     type="button"
                     disabled={busy === delivery.id}
-                    aria-label={`Resend the reply to ${delivery.recipient}`}
+                    aria-label={`Resend: reply to ${delivery.recipient}`}
                     onClick={() => void resolve(delivery, 'resend')}
                   >
                     Resend
@@ -76,7 +76,7 @@ export function UncertainDeliveries({ deliveries }: { deliveries: UncertainDeliv
                   <button
                     type="button"
                     disabled={busy === delivery.id}
-                    aria-label={`Mark the reply to ${delivery.recipient} as sent`}
+                    aria-label={`Mark sent: reply to ${delivery.recipient}`}
                     onClick={() => void resolve(delivery, 'mark_sent')}
                   >
                     Mark sent
