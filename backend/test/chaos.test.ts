@@ -5,6 +5,7 @@ import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
 import { WorkerProcess } from './support/worker-process';
+import { UncertainDeliveryPageSchema } from '@handoff/contracts';
 import { FINAL_RUN_STATUSES } from '../src/workflow/run-status';
 
 const EVENTS = Number(process.env.CHAOS_EVENTS ?? 300);
@@ -40,6 +41,9 @@ test(
       () => new WorkerProcess(world, { SMTP_URL: smtp.url, SWEEP_INTERVAL_MS: '500' }),
     );
     workers.forEach((worker) => worker.start());
+    // The SMTP server pauses before answering RCPT TO (before our hand-over) and after taking the message
+    // (inside the acceptance window), so kills land inside sends on both sides of the marker.
+    smtp.slowDown({ rcpt: [0, 150], data: [0, 150] });
 
     const posted: { runId: string; messageId: string; kind: 'auto' | 'review' | 'ignored' }[] = [];
     for (let index = 0; index < EVENTS; index += 1) {
@@ -72,7 +76,7 @@ test(
       await decidePending();
     }
 
-    // Calm: every worker up, keep deciding until each run is final.
+    // Calm: every worker up, keep deciding until each run is final or waits, visibly, in the operator queue.
     for (const worker of workers) if (!worker.running) worker.start();
     const deadline = Date.now() + 180_000;
     let open: number;
@@ -82,7 +86,7 @@ test(
       open = Number(
         (
           await world.query<{ count: string }>(`SELECT count(*) FROM workflow_runs WHERE NOT (status = ANY($1))`, [
-            FINAL_RUN_STATUSES,
+            [...FINAL_RUN_STATUSES, 'delivery_uncertain'],
           ])
         )[0]!.count,
       );
@@ -96,6 +100,10 @@ test(
     const byRun = new Map(runs.map((run) => [run.id, run]));
     const repliesTo = (messageId: string) => smtp.list().filter((mail) => mail.inReplyTo === messageId).length;
 
+    const queue = UncertainDeliveryPageSchema.parse(
+      (await api.get('/api/v1/deliveries?status=uncertain&limit=200')).body,
+    );
+    const queued = new Set(queue.items.map((item) => item.runId));
     let uncertain = 0;
     for (const event of posted) {
       const run = byRun.get(event.runId)!;
@@ -104,6 +112,8 @@ test(
       if (run.reply_status === 'uncertain') {
         // The documented window: killed between the SMTP server's acceptance and our bookkeeping.
         uncertain += 1;
+        assert.equal(run.status, 'delivery_uncertain', 'its run waits, visibly');
+        assert.ok(queued.has(run.id), `run ${run.id} is in the operator queue`);
         continue;
       }
       assert.notEqual(run.status, 'failed', `run ${run.id} failed: ${run.error}`);
@@ -112,7 +122,19 @@ test(
       if (event.kind === 'auto') assert.equal(run.status, 'sent');
       assert.equal(replies, shouldReply ? 1 : 0, `run ${run.id} (${event.kind}, ${run.status}) got ${replies} replies`);
     }
-    console.log(`chaos: ${kills} SIGKILLs, ${EVENTS} events, ${uncertain} replies in the uncertain window`);
+    assert.equal(queue.items.length, uncertain, 'the operator queue holds exactly the uncertain replies');
+    const handedOverAgain = Number(
+      (
+        await world.query<{ n: string }>(
+          `SELECT count(*) AS n FROM audit_log WHERE action = 'reply.sent' AND entity_id IN
+             (SELECT id FROM outbound_messages WHERE attempts > 1)`,
+        )
+      )[0]!.n,
+    );
+    console.log(
+      `chaos: ${kills} SIGKILLs, ${EVENTS} events, ${handedOverAgain} replies sent by a later attempt, ` +
+        `${uncertain} replies in the uncertain window (operator queue)`,
+    );
     assert.ok(kills >= 5, 'the chaos actually happened');
     assert.ok(uncertain <= EVENTS * 0.05, `${uncertain} uncertain replies`);
 

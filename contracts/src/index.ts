@@ -5,6 +5,7 @@ export * from './review';
 export * from './review-api';
 export * from './runs';
 export * from './dead-letters';
+export * from './deliveries';
 export * from './errors';
 export * from './workflow-drawing';
 export * from './knowledge';

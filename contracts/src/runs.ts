@@ -28,6 +28,8 @@ export const RunStatusSchema = z.enum([
   'running',
   'awaiting_review',
   'sending',
+  /** A sender died after handing the reply over; listed at GET /api/v1/deliveries?status=uncertain until settled. */
+  'delivery_uncertain',
   'sent',
   'answered',
   'rejected',
@@ -40,7 +42,8 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /**
  * pending → sending → sent; failed when the server refused it (or its approval no longer matched it);
- * uncertain when a sender stopped mid-send; superseded when the customer wrote again before it went out.
+ * uncertain when a sender stopped after handing the message over and before recording the answer (settled sent,
+ * or back to pending, by the Sent folder or an operator); superseded when the customer wrote again before it went out.
  */
 export const OutboundStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'uncertain', 'superseded']);
 export type OutboundStatus = z.infer<typeof OutboundStatusSchema>;

@@ -140,6 +140,7 @@ export const SETTINGS: readonly Setting[] = [
   plain('IMAP_FOLDER'),
   plain('IMAP_PROCESSED_FOLDER'),
   plain('IMAP_POLL_INTERVAL_MS'),
+  plain('IMAP_SENT_FOLDER'),
   plain('SMTP_LISTENER_PORT'),
   plain('SMTP_LISTENER_HOST'),
   plain('MAX_ATTACHMENT_BYTES'),

@@ -11,6 +11,7 @@ import { SlackReminders1795289287361 } from './1795289287361-SlackReminders';
 import { SenderScopedMessageIds1795300000000 } from './1795300000000-SenderScopedMessageIds';
 import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 import { RunLease1796169845435 } from './1796169845435-RunLease';
+import { DeliveryHandOverMarker1796176874448 } from './1796176874448-DeliveryHandOverMarker';
 import { Digests1796177067830 } from './1796177067830-Digests';
 import { KnowledgeBase1796177161300 } from './1796177161300-KnowledgeBase';
 import { Autopilot1796177325324 } from './1796177325324-Autopilot';
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   SenderScopedMessageIds1795300000000,
   EventChannel1796165275403,
   RunLease1796169845435,
+  DeliveryHandOverMarker1796176874448,
   Digests1796177067830,
   KnowledgeBase1796177161300,
   Autopilot1796177325324,

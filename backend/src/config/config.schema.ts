@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuthConfig, checkAuthConfig } from '../auth/auth.config';
 import { CalibrationConfig } from '../calibration/calibration.config';
-import { DeliveryConfig } from '../delivery/delivery.config';
+import { checkDeliveryConfig, DeliveryConfig } from '../delivery/delivery.config';
 import { checkDigestConfig, DigestConfig } from '../digest/digest.config';
 import { checkIngestConfig, IngestConfig } from '../ingest/ingest.config';
 import { ObservabilityConfig } from '../observability/observability.config';
@@ -44,6 +44,7 @@ export const EnvSchema = z
     checkKnowledgeConfig(env, report);
     checkReviewsConfig(env, report);
     checkDigestConfig(env, report);
+    checkDeliveryConfig(env, report);
   })
   .transform((env) => ({
     ...env,

@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
 import type { OutboundMessageEntity } from './outbound-message.entity';
-import { ReplyDeliveryError, type ReplyTransport } from './reply-transport';
+import { ReplyDeliveryError, type HandOver, type ReplyTransport } from './reply-transport';
 
 /** The JSON a callback receiver gets, wrapped as a Standard Webhooks payload `{type, timestamp, data}`. */
 export interface CallbackReply {
@@ -26,7 +26,8 @@ export function isTemporaryHttpStatus(status: number): boolean {
 /**
  * POSTs the approved answer to the webhook source's callback URL, signed with
  * the source's reply secret. webhook-id is the outbox row's deterministic id,
- * the same on every attempt, so a receiver that saw a retry can drop it.
+ * the same on every attempt, so a receiver that saw a retry can drop it. For the same reason a POST
+ * whose answer never came (a timeout, or a sender killed after the hand-over) is simply sent again.
  */
 @Injectable()
 export class CallbackTransport implements ReplyTransport {
@@ -34,7 +35,7 @@ export class CallbackTransport implements ReplyTransport {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async send(message: OutboundMessageEntity): Promise<void> {
+  async send(message: OutboundMessageEntity, handOver: HandOver): Promise<void> {
     const target = message.target;
     if (target?.channel !== 'callback') throw new ReplyDeliveryError('the callback reply has no target', 'permanent');
     const reply = this.config.WEBHOOK_SOURCES[target.source]?.reply;
@@ -55,6 +56,7 @@ export class CallbackTransport implements ReplyTransport {
     // Signed per attempt: the timestamp must be fresh for the receiver's replay window.
     const signature = new Webhook(reply.secret).sign(message.messageId, sentAt, body);
     let response: Response;
+    await handOver();
     try {
       response = await fetch(target.url, {
         method: 'POST',

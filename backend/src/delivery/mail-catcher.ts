@@ -22,6 +22,11 @@ export interface CapturedMail {
 
 const MAX_KEPT = 1_000;
 
+/** A pause in ms: fixed, or picked uniformly from [low, high) for each message. */
+export type Pause = number | [low: number, high: number];
+const pick = (pause: Pause) =>
+  typeof pause === 'number' ? pause : pause[0] + Math.floor(Math.random() * (pause[1] - pause[0]));
+
 /**
  * A real SMTP server on loopback that keeps what it receives in memory: the
  * development mail catcher when no SMTP_URL is set, and the SMTP peer in tests.
@@ -30,6 +35,10 @@ export class MailCatcher {
   private readonly messages: CapturedMail[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly refusals: { code: number; message: string }[] = [];
+  private readonly silences: { keep: boolean }[] = [];
+  private pauses: { rcpt: Pause; data: Pause } = { rcpt: 0, data: 0 };
+  /** Messages read in full and then never answered (`silenceNext`). */
+  silenced = 0;
   private server?: SMTPServer;
   private boundPort = 0;
 
@@ -41,7 +50,22 @@ export class MailCatcher {
       banner: 'Handoff mail catcher',
       size: 25 * 1024 * 1024,
       logger: false,
+      onRcptTo: (_address, _session, callback) => {
+        const pause = pick(this.pauses.rcpt);
+        if (pause > 0) setTimeout(() => callback(), pause);
+        else callback();
+      },
       onData: (stream, session, callback) => {
+        const silence = this.silences.shift();
+        if (silence) {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            const kept = silence.keep ? this.capture(Buffer.concat(chunks), session.envelope) : Promise.resolve();
+            void kept.then(() => (this.silenced += 1));
+          });
+          return; // never answered: the client waits until its connection goes
+        }
         const refusal = this.refusals.shift();
         if (refusal) {
           stream.resume();
@@ -52,7 +76,12 @@ export class MailCatcher {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
-          this.capture(raw, session.envelope).then(() => callback(), callback);
+          // Taken (kept) first, answered after the pause: a sender killed in between is in the acceptance window.
+          this.capture(raw, session.envelope).then(() => {
+            const pause = pick(this.pauses.data);
+            if (pause > 0) setTimeout(() => callback(), pause);
+            else callback();
+          }, callback);
         });
       },
     });
@@ -74,6 +103,22 @@ export class MailCatcher {
   /** Answers the next `count` messages with an SMTP error (4xx temporary, 5xx permanent) instead of taking them. */
   refuseNext(count: number, code: number, message: string): void {
     for (let index = 0; index < count; index += 1) this.refusals.push({ code, message });
+  }
+
+  /**
+   * Pauses before answering RCPT TO (the sender has not handed the message over yet) and before
+   * answering the end of DATA (the message is taken, the sender does not know yet), so kills land in both.
+   */
+  slowDown(pauses: { rcpt?: Pause; data?: Pause }): void {
+    this.pauses = { rcpt: pauses.rcpt ?? 0, data: pauses.data ?? 0 };
+  }
+
+  /**
+   * Reads the next `count` messages in full and never answers them, as a server that died (keep false)
+   * or whose answer was lost (keep true) after the final "."; the test then cuts the connection.
+   */
+  silenceNext(count: number, options: { keep: boolean }): void {
+    for (let index = 0; index < count; index += 1) this.silences.push(options);
   }
 
   list(): CapturedMail[] {

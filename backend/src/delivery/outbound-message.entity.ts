@@ -100,6 +100,15 @@ export class OutboundMessageEntity {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
   claimedAt: Date | null;
 
+  /**
+   * Committed by the sender right before the step after which the receiver may hold the message
+   * (SMTP: before the final "." of DATA; a callback: before the POST; Slack: before chat.postMessage).
+   * A row left `sending` without it never reached the receiver and is sent again; with it, the outcome
+   * is uncertain. Cleared whenever the row goes back to pending.
+   */
+  @Column({ name: 'committed_at', type: 'timestamptz', nullable: true })
+  committedAt: Date | null;
+
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
 

@@ -6,10 +6,10 @@ import { OUTBOUND_STATE_MACHINE, type OutboundStatus } from './outbound-status';
 
 export type NewOutbound = Omit<
   OutboundMessageEntity,
-  'attempts' | 'lastError' | 'claimedAt' | 'sentAt' | 'createdAt' | 'run' | 'status' | 'nextAttemptAt'
+  'attempts' | 'lastError' | 'claimedAt' | 'committedAt' | 'sentAt' | 'createdAt' | 'run' | 'status' | 'nextAttemptAt'
 >;
 type OutboundPatch = Partial<
-  Pick<OutboundMessageEntity, 'attempts' | 'lastError' | 'claimedAt' | 'sentAt' | 'nextAttemptAt'>
+  Pick<OutboundMessageEntity, 'attempts' | 'lastError' | 'claimedAt' | 'committedAt' | 'sentAt' | 'nextAttemptAt'>
 >;
 
 /**
@@ -62,13 +62,66 @@ export class OutboxRepository {
       .getOne();
   }
 
-  /** Moves the row to `to` if the state machine allows it from where it is; returns whether it moved. */
-  async move(tx: Tx, id: string, to: OutboundStatus, patch: OutboundPatch = {}): Promise<boolean> {
+  /** Locks the row for the transaction, waiting for another holder; null when it does not exist. */
+  lock(tx: Tx, id: string): Promise<OutboundMessageEntity | null> {
+    return this.messages(tx)
+      .createQueryBuilder('message')
+      .setLock('pessimistic_write')
+      .where('message.id = :id', { id })
+      .getOne();
+  }
+
+  /**
+   * Moves the row to `to` if the state machine allows it from where it is; returns whether it moved.
+   * With `attempt`, only while the row is still that claim's (a sender's fence against a later claim);
+   * with `from`, only from that status (which the state machine must allow).
+   */
+  async move(
+    tx: Tx,
+    id: string,
+    to: OutboundStatus,
+    patch: OutboundPatch = {},
+    attempt?: number,
+    from?: OutboundStatus,
+  ): Promise<boolean> {
+    const sources = OUTBOUND_STATE_MACHINE.sourcesOf(to).filter((source) => from === undefined || source === from);
     const result = await this.messages(tx).update(
-      { id, status: In(OUTBOUND_STATE_MACHINE.sourcesOf(to)) },
+      { id, status: In(sources), ...(attempt === undefined ? {} : { attempts: attempt }) },
       { status: to, ...patch },
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Commits the hand-over marker for claim `attempt`; false when the row is no longer that claim's
+   * (another sender claimed it since), so the caller must not hand the message over. Returns the
+   * marker's time (this process's clock, like `sent_at`, so their difference is the window).
+   */
+  async markHandedOver(id: string, attempt: number): Promise<Date | null> {
+    const at = new Date();
+    const result = await this.messages()
+      .createQueryBuilder()
+      .update(OutboundMessageEntity)
+      .set({ committedAt: at })
+      .where("id = :id AND status = 'sending' AND attempts = :attempt AND committed_at IS NULL", { id, attempt })
+      .execute();
+    return result.affected ? at : null;
+  }
+
+  /** Uncertain rows, newest hand-over first; `before` is the previous page's last `committedAt`. */
+  listUncertain(limit: number, before?: string): Promise<OutboundMessageEntity[]> {
+    const query = this.messages()
+      .createQueryBuilder('message')
+      .where('message.status = :status', { status: 'uncertain' satisfies OutboundStatus })
+      .orderBy('message.committed_at', 'DESC', 'NULLS LAST')
+      .addOrderBy('message.id', 'DESC')
+      .limit(limit);
+    if (before) query.andWhere('message.committed_at < :before', { before });
+    return query.getMany();
+  }
+
+  async countUncertain(): Promise<number> {
+    return this.messages().count({ where: { status: 'uncertain' } });
   }
 
   /** Our sent messages carrying any of these Message-IDs. */
@@ -76,12 +129,17 @@ export class OutboxRepository {
     return this.messages().find({ where: { messageId: In(messageIds), status: 'sent' } });
   }
 
-  /** Pending rows due for a while: their delivery job may have been lost. */
-  async pendingOverdue(graceSeconds: number, limit: number): Promise<string[]> {
+  /**
+   * Pending rows due for a while, and rows left `sending` for long (a sender died and Redis lost its
+   * job too): their delivery job may have been lost. The job's deterministic id makes a re-add a no-op.
+   */
+  async pendingOverdue(graceSeconds: number, limit: number, stuckSendingSeconds = 900): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM outbound_messages
-        WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1) LIMIT $2`,
-      [graceSeconds, limit],
+        WHERE (status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1))
+           OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3))
+        LIMIT $2`,
+      [graceSeconds, limit, stuckSendingSeconds],
     );
     return rows.map((row) => row.id);
   }

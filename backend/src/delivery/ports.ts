@@ -17,6 +17,10 @@ export interface DeliveryRuns {
   ): Promise<void>;
   /** The customer wrote again before the run's reply went out: the run ends superseded by the newer message's run. */
   supersedeByMessage(tx: Tx, runId: string, newerEventId: string): Promise<void>;
+  /** The reply may or may not be with the customer: the run waits, visibly, as `delivery_uncertain`. */
+  deliveryUncertain(tx: Tx, runId: string, reason: string): Promise<void>;
+  /** An uncertain reply goes out again: the run is back to `sending`. */
+  deliveryResumed(tx: Tx, runId: string): Promise<void>;
 }
 export const DELIVERY_RUNS = Symbol('DELIVERY_RUNS');
 

@@ -7,6 +7,8 @@ import { QUEUES } from '../queue/jobs';
 /** Gauges read from tables other modules own; each owner supplies the reading with `supply`. */
 const OWNED_GAUGES = {
   handoff_dead_letters: 'Failed runs waiting for an operator (listed at GET /api/v1/dead-letters)',
+  handoff_deliveries_uncertain:
+    'Replies whose sender stopped after handing them over, not yet settled (GET /api/v1/deliveries?status=uncertain)',
   handoff_review_queue_depth: 'Reviews waiting for a person',
   handoff_reviews_overdue: 'Pending reviews past their due time',
   handoff_review_oldest_pending_age_seconds: 'Age of the oldest pending review (0 when none)',
@@ -128,6 +130,12 @@ export class MetricsService {
     name: 'handoff_autosend_audit_samples_total',
     help: 'Runs that would have gone out alone and were sent to review as audit samples, by category',
     labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+  readonly handOverWindow = new Histogram({
+    name: 'handoff_delivery_hand_over_window_seconds',
+    help: 'The uncertain window of one send: from the hand-over marker (before SMTP end-of-data) to the recorded sent',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
   readonly jobErrors = new Counter({

@@ -60,6 +60,7 @@ describe('dashboards and alerts reference only metrics the service exports', () 
     assert.deepEqual(alerts.map((rule: { alert: string }) => rule.alert).sort(), [
       'HandoffAutosendPrecisionBelowTarget',
       'HandoffDeadLettersGrowing',
+      'HandoffDeliveriesUncertain',
       'HandoffDown',
       'HandoffLlmBreakerOpen',
       'HandoffLlmErrors',

@@ -4,7 +4,7 @@ import { FINAL_RUN_STATUSES, isFinalRunStatus, outcomeOf, RUN_STATE_MACHINE, RUN
 
 describe('run state machine', () => {
   test('an active run may move to any status', () => {
-    for (const from of ['queued', 'running', 'awaiting_review', 'sending'] as const)
+    for (const from of ['queued', 'running', 'awaiting_review', 'sending', 'delivery_uncertain'] as const)
       for (const to of RUN_STATUSES) assert.ok(RUN_STATE_MACHINE.canMove(from, to), `${from} -> ${to}`);
   });
   test('a final run never moves, except a failed run that a replay reopens', () => {

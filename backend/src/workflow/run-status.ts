@@ -1,6 +1,9 @@
 import { StateMachine } from '../common/state-machine';
 
 /**
+ * delivery_uncertain (active, not final): a sender died after handing the reply over and before recording
+ * the answer; the run stays visible in the operator queue (GET /api/v1/deliveries?status=uncertain) until
+ * the reply is settled sent or sent again ·
  * answered: approved, but its source takes no reply (a webhook with reply channel "none"), so nothing was sent ·
  * timed_out: its review was closed by the deadline's `close` action ·
  * superseded: the customer wrote again before its reply went out; the run named by superseded_by answers
@@ -15,7 +18,7 @@ export const FINAL_RUN_STATUSES = [
   'timed_out',
   'superseded',
 ] as const;
-const ACTIVE_RUN_STATUSES = ['queued', 'running', 'awaiting_review', 'sending'] as const;
+const ACTIVE_RUN_STATUSES = ['queued', 'running', 'awaiting_review', 'sending', 'delivery_uncertain'] as const;
 export const RUN_STATUSES = [...ACTIVE_RUN_STATUSES, ...FINAL_RUN_STATUSES] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -34,6 +37,7 @@ export const RUN_STATE_MACHINE = new StateMachine<RunStatus>('run', {
   running: ANY,
   awaiting_review: ANY,
   sending: ANY,
+  delivery_uncertain: ANY,
   failed: ['queued', 'sending'],
   sent: [],
   answered: [],

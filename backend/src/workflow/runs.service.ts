@@ -58,7 +58,16 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
     status: 'sent' | 'failed',
     failure?: { error: string; failedStep?: string },
   ): Promise<void> {
-    await this.transition(tx, runId, status, failure ?? {});
+    // A reply settled after an uncertain delivery leaves no error behind.
+    await this.transition(tx, runId, status, failure ?? (status === 'sent' ? { error: null, failedStep: null } : {}));
+  }
+
+  async deliveryUncertain(tx: Tx, runId: string, reason: string): Promise<void> {
+    await this.transition(tx, runId, 'delivery_uncertain', { error: reason, failedStep: 'delivery' });
+  }
+
+  async deliveryResumed(tx: Tx, runId: string): Promise<void> {
+    await this.transition(tx, runId, 'sending', { error: null, failedStep: null });
   }
 
   async supersedeByMessage(tx: Tx, runId: string, newerEventId: string): Promise<void> {

@@ -23,6 +23,8 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Requests refused because of `fault`. */
   refused = 0;
+  /** What chat.postMessage stored, as conversations.history and conversations.replies return it. */
+  readonly posted: { channel: string; ts: string; thread_ts?: string; text: string; metadata?: unknown }[] = [];
   private server?: Server;
   private nextTs = 1_700_000_000;
 
@@ -63,7 +65,27 @@ export class FakeSlack {
         if (this.channelErrors.has(String(args['channel']))) {
           return { ok: false, error: this.channelErrors.get(String(args['channel'])) };
         }
-        return { ok: true, channel: args['channel'], ts: `${this.nextTs++}.000100`, message: { text: args['text'] } };
+        {
+          const ts = `${this.nextTs++}.000100`;
+          this.posted.push({
+            channel: String(args['channel']),
+            ts,
+            text: String(args['text'] ?? ''),
+            ...(args['thread_ts'] ? { thread_ts: String(args['thread_ts']) } : {}),
+            ...(args['metadata'] ? { metadata: args['metadata'] } : {}),
+          });
+          return { ok: true, channel: args['channel'], ts, message: { text: args['text'] } };
+        }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // One page, everything in the channel (or the thread); metadata only when asked for, as Slack does.
+        const withMetadata = String(args['include_all_metadata']) === 'true';
+        const messages = this.posted
+          .filter((message) => message.channel === String(args['channel']))
+          .filter((message) => method === 'conversations.history' || message.thread_ts === String(args['ts']))
+          .map(({ metadata, ...message }) => (withMetadata && metadata ? { ...message, metadata } : message));
+        return { ok: true, messages, has_more: false };
+      }
       case 'chat.update':
         return { ok: true, channel: args['channel'], ts: args['ts'] };
       case 'chat.postEphemeral':

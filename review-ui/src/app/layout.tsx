@@ -38,9 +38,14 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                   <Link href="/autopilot">Autopilot</Link>
                 </li>
                 {reviewer.role === 'admin' ? (
-                  <li>
-                    <Link href="/admin">Reviewers</Link>
-                  </li>
+                  <>
+                    <li>
+                      <Link href="/admin">Reviewers</Link>
+                    </li>
+                    <li>
+                      <Link href="/deliveries">Deliveries</Link>
+                    </li>
+                  </>
                 ) : null}
               </ul>
             </nav>

@@ -14,6 +14,7 @@ import {
   ReviewerListSchema,
   RunDetailsSchema,
   SessionResponseSchema,
+  UncertainDeliveryPageSchema,
   WorkflowDrawingSchema,
   type QueueQuery,
   type Reviewer,
@@ -115,6 +116,8 @@ export const api = {
   calibration: () => backendGet('/api/v1/calibration', CalibrationSchema),
   calibrationHistory: () => backendGet('/api/v1/calibration/history?limit=100', CalibrationHistorySchema),
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
+  uncertainDeliveries: () =>
+    backendGet(`/api/v1/deliveries${query({ status: 'uncertain', limit: 200 })}`, UncertainDeliveryPageSchema),
 };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer'];

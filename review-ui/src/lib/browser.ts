@@ -8,6 +8,8 @@ import type {
   DecisionOutcome,
   LinkSlackUserInput,
   LoginInput,
+  ResolveDeliveryRequest,
+  ResolveDeliveryResponse,
   Reviewer,
   SessionResponse,
   UpdateReviewerInput,
@@ -108,6 +110,13 @@ export const writes = {
   // The role may be left out: the schema defaults it to reviewer.
   createReviewer: (input: z.input<typeof CreateReviewerInputSchema>) =>
     sendValid<Reviewer>('POST', '/reviewers', (c) => c.CreateReviewerInputSchema, input),
+  resolveDelivery: (id: string, input: ResolveDeliveryRequest) =>
+    sendValid<ResolveDeliveryResponse>(
+      'POST',
+      `/deliveries/${encodeURIComponent(id)}/resolve`,
+      (c) => c.ResolveDeliveryRequestSchema,
+      input,
+    ),
   updateReviewer: (id: string, input: UpdateReviewerInput) =>
     sendValid<Reviewer>('PATCH', reviewer(id), (c) => c.UpdateReviewerInputSchema, input),
   linkSlackUser: (id: string, input: LinkSlackUserInput) =>

@@ -11,6 +11,8 @@ export class SlackRateLimitedError extends Error {
 }
 
 type Blocks = Record<string, unknown>[];
+/** The metadata event type on Slack-delivered answers. */
+const REPLY_EVENT_TYPE = 'handoff_reply';
 export interface SlackPosted {
   channel: string;
   ts: string;
@@ -47,16 +49,57 @@ export class SlackClient {
     });
   }
 
-  /** Plain mrkdwn text in a channel, or in a thread when `threadTs` is set: Slack-delivered answers. */
-  postText(channel: string, text: string, threadTs?: string): Promise<SlackPosted> {
+  /**
+   * Plain mrkdwn text in a channel, or in a thread when `threadTs` is set: Slack-delivered answers.
+   * `replyId` travels as message metadata, so `findReply` can tell later whether the post landed.
+   */
+  postText(channel: string, text: string, threadTs?: string, replyId?: string): Promise<SlackPosted> {
     return this.call(async () => {
       const result = await this.web.chat.postMessage({
         channel,
         text,
         unfurl_links: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(replyId ? { metadata: { event_type: REPLY_EVENT_TYPE, event_payload: { reply_id: replyId } } } : {}),
       });
       return { channel: result.channel ?? channel, ts: result.ts! };
+    });
+  }
+
+  /**
+   * Whether a message carrying `replyId` in its metadata was posted in the channel (or thread) since
+   * `oldest`: Slack's history is the only record of a post whose answer we never read.
+   */
+  findReply(channel: string, replyId: string, oldest: Date, threadTs?: string): Promise<boolean> {
+    return this.call(async () => {
+      const since = (oldest.getTime() / 1000).toFixed(6);
+      let cursor: string | undefined;
+      do {
+        const page = threadTs
+          ? await this.web.conversations.replies({
+              channel,
+              ts: threadTs,
+              oldest: since,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            })
+          : await this.web.conversations.history({
+              channel,
+              oldest: since,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            });
+        const found = (page.messages ?? []).some(
+          (message) =>
+            message.metadata?.event_type === REPLY_EVENT_TYPE &&
+            (message.metadata.event_payload as { reply_id?: unknown } | undefined)?.reply_id === replyId,
+        );
+        if (found) return true;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return false;
     });
   }
 
