@@ -172,4 +172,49 @@ describe('knowledge base', () => {
     assert.equal((await reviewer.post('/api/v1/knowledge/articles', article)).status, 403);
     assert.equal((await new ApiClient(url, null).get('/api/v1/knowledge/articles')).status, 401);
   });
+
+  test('save as article: 409 until approved or edited; the approving reviewer or an admin saves it once, audited', async () => {
+    const accepted = await api.post(
+      '/api/v1/events/email',
+      email('Gift wrap', 'Can you gift wrap the tent I am ordering for my brother?', 'giftwrap@customer.example'),
+    );
+    const run = await api.waitForRun(accepted.body.runId, ['awaiting_review']);
+    const path = `/api/v1/reviews/${run.reviewId}/save-as-article`;
+    const pending = await api.post(path, { title: 'Gift wrapping' });
+    assert.equal(pending.status, 409, 'a pending review has no approved reply');
+
+    const password = 'approver-password-123';
+    for (const name of ['approver', 'bystander'])
+      assert.equal(
+        (await api.post('/api/v1/reviewers', { email: `${name}@handoff.test`, password, name })).status,
+        201,
+      );
+    const approver = await ApiClient.signIn(url, 'approver@handoff.test', password);
+    const bystander = await ApiClient.signIn(url, 'bystander@handoff.test', password);
+    const reply = 'We gift wrap any order for €4: tick "gift wrap" at checkout.';
+    const decided = await approver.post(`/api/v1/reviews/${run.reviewId}/decision`, { action: 'edit', text: reply });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+
+    assert.equal((await approver.post(path, { title: '' })).status, 400);
+    assert.equal((await bystander.post(path, { title: 'Gift wrapping' })).status, 403);
+    const saved = await approver.post(path, { title: 'Gift wrapping', tags: ['orders'] });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    const stored = ArticleSchema.parse(saved.body);
+    assert.deepEqual(
+      [stored.title, stored.body, stored.tags, stored.key, stored.updatedBy],
+      ['Gift wrapping', reply, ['orders'], `review:${run.reviewId}`, 'approver@handoff.test'],
+    );
+    const again = await api.post(path, { title: 'Gift wrapping' });
+    assert.equal(again.status, 409, 'one article per review');
+    assert.equal(again.body.articleId, stored.id);
+
+    const trail = (await api.get(`/api/v1/reviews/${run.reviewId}/audit`)).body.items;
+    const entry = trail.find((item: { action: string }) => item.action === 'review.saved_as_article');
+    assert.deepEqual([entry?.actor, entry?.data.articleId], ['approver@handoff.test', stored.id]);
+    const found = ArticleListSchema.parse((await api.get('/api/v1/knowledge/articles?q=gift%20wrapping')).body);
+    assert.ok(
+      found.items.some((item) => item.id === stored.id),
+      'the new article is in the knowledge base',
+    );
+  });
 });

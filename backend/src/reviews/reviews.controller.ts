@@ -1,12 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AssignInputSchema, DecisionInputSchema, QueueQuerySchema } from '@handoff/contracts';
+import {
+  AssignInputSchema,
+  DecisionInputSchema,
+  QueueQuerySchema,
+  SaveReplyAsArticleInputSchema,
+} from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { SessionWatchService } from '../auth/session-watch.service';
 import { parseOrBadRequest } from '../common/validation';
 import { openEventStream } from '../common/sse';
+import { ReviewArticlesService } from './review-articles.service';
 import { ReviewClaimsService } from './review-claims.service';
 import { ReviewQueueRepository } from './review-queue.repository';
 import { ReviewRecordsService } from './review-records.service';
@@ -26,6 +32,7 @@ export class ReviewsController {
     private readonly claims: ReviewClaimsService,
     private readonly stream: ReviewStreamService,
     private readonly sessionWatch: SessionWatchService,
+    private readonly articles: ReviewArticlesService,
   ) {}
 
   @Get()
@@ -94,5 +101,14 @@ export class ReviewsController {
   decide(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const surface = principal.kind === 'session' ? 'web' : 'api';
     return this.reviews.decide(id, parseOrBadRequest(DecisionInputSchema, body), principal.email, surface);
+  }
+
+  @Post(':id/save-as-article')
+  @ApiOperation({
+    summary:
+      'Save the approved or edited reply as a knowledge article {title, tags?}: admin or the approving reviewer; 409 unless approved/edited or when saved before',
+  })
+  saveAsArticle(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.articles.save(id, parseOrBadRequest(SaveReplyAsArticleInputSchema, body), principal);
   }
 }

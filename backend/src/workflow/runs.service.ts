@@ -64,6 +64,24 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
   private async countFinished(tx: Tx, runId: string, status: RunStatus): Promise<void> {
     const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
     const final = status as (typeof FINAL_RUN_STATUSES)[number];
-    this.metrics.runsFinished.inc({ outcome: outcomeOf(final, reply?.approvedBy) });
+    const outcome = outcomeOf(final, reply?.approvedBy);
+    this.metrics.runsFinished.inc({ outcome });
+    await this.countGrounding(tx, runId, outcome);
+  }
+
+  /** Grounded vs ungrounded auto-sends, and per category how often no article supported the draft. */
+  private async countGrounding(tx: Tx, runId: string, outcome: string): Promise<void> {
+    const run = await this.runs.find(runId, tx);
+    if (!run) return;
+    const cited = (run.citations ?? []).length > 0;
+    if (outcome === 'auto_sent') this.metrics.autoSends.inc({ grounded: String(cited) });
+    const unsupported = run.reviewReasons?.includes('no_supporting_article') ?? false;
+    // Neither: no knowledge base (or no draft), so there is nothing to say about grounding.
+    if (run.classification && (cited || unsupported)) {
+      this.metrics.knowledgeGrounding.inc({
+        category: run.classification.category,
+        result: cited ? 'cited' : 'no_supporting_article',
+      });
+    }
   }
 }
