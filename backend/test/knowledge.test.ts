@@ -12,7 +12,7 @@ import {
   RunDetailsSchema,
 } from '@handoff/contracts';
 import { ApiClient } from './support/api-client';
-import { TEST_API_KEY, useWorldWithSmtp } from './support/test-service';
+import { eventually, TEST_API_KEY, useWorldWithSmtp } from './support/test-service';
 
 /** The fictional shop's help center, as a team would keep it in a folder of Markdown files. */
 const KB_DIR = join(__dirname, '../../../graphs/data/kb/articles');
@@ -33,6 +33,16 @@ function email(subject: string, text: string, address: string) {
     subject,
     text,
   };
+}
+
+/** Prometheus samples as `name{labels}` → value (the admin key may scrape /metrics). */
+async function scrape(): Promise<Map<string, number>> {
+  const samples = new Map<string, number>();
+  for (const line of ((await api.get<string>('/metrics')).body ?? '').split('\n')) {
+    const match = /^([a-z_:]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) samples.set(match[1]!, Number(match[2]));
+  }
+  return samples;
 }
 
 const article = { title: 'Rental skis', body: 'Ski rental costs €25 per day.', tags: ['rental'] };
@@ -74,6 +84,16 @@ describe('knowledge base', () => {
     assert.match(run.citations[0]!.chunk, /valid for 60 minutes/);
     assert.deepEqual(run.reviewReasons, []);
     await smtp.waitFor(() => smtp.list().some((mail) => mail.envelopeTo.includes('grounded@customer.example')));
+    // The first reply this service sent: grounded, from one retrieval with at least one passage.
+    const samples = await eventually(async () => {
+      const scraped = await scrape();
+      return scraped.get('handoff_autosend_total{grounded="true"}') === 1 ? scraped : undefined;
+    }, 'the grounded auto-send counter');
+    assert.equal(samples.get('handoff_autosend_total{grounded="false"}') ?? 0, 0);
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_count'), 1);
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_bucket{le="0"}'), 0);
+    const category = run.classification!.category;
+    assert.equal(samples.get(`handoff_knowledge_grounding_total{category="${category}",result="cited"}`), 1);
   });
 
   test('an email no article covers goes to a person with no_supporting_article', async () => {
@@ -86,6 +106,14 @@ describe('knowledge base', () => {
     assert.deepEqual(run.citations, []);
     const review = (await api.get(`/api/v1/reviews/${run.reviewId}`)).body;
     assert.ok(review.request.reasons.includes('no_supporting_article'));
+    // Counted when the review opens, by category: the no_supporting_article rate per category.
+    const samples = await scrape();
+    const category = run.classification!.category;
+    assert.equal(
+      samples.get(`handoff_knowledge_grounding_total{category="${category}",result="no_supporting_article"}`),
+      1,
+    );
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_bucket{le="0"}'), 1, 'a retrieval with no hits');
   });
 
   test('edits are versioned and a deletion keeps the history', async () => {

@@ -99,6 +99,9 @@ describe('observability of one message, end to end', () => {
     assert.equal(moved('handoff_events_received_total{source="api",outcome="accepted"}'), 1);
     assert.equal(moved('handoff_runs_started_total'), 1);
     assert.equal(moved('handoff_runs_finished_total{outcome="auto_sent"}'), 1);
+    // No knowledge base here: the reply is an ungrounded auto-send, and retrieval did not run.
+    assert.equal(moved('handoff_autosend_total{grounded="false"}'), 1);
+    assert.equal(moved('handoff_knowledge_retrieval_hits_count'), 0);
     for (const node of ['classify', 'draft', 'score', 'route', 'send_request']) {
       assert.equal(moved(`handoff_step_duration_seconds_count{node="${node}"}`), 1, node);
     }
@@ -135,11 +138,14 @@ describe('observability of one message, end to end', () => {
     // The decision, made minutes later in another request, joins the run's trace from ingest.
     // Delivery races the resumed graph, so the resume job's span may end after the delivery's.
     const expectedSpans = ['job run.start', 'review decision', 'job run.resume', 'deliver email'];
-    const forRun = await eventually(async () => {
-      const all = spans.getFinishedSpans().filter((span) => span.attributes['handoff.run_id'] === run.id);
-      const names = new Set(all.map((span) => span.name));
-      return expectedSpans.every((name) => names.has(name)) ? all : undefined;
-    }, `the reviewed run's spans: ${expectedSpans.join(', ')}`);
+    const forRun = await eventually(
+      async () => {
+        const all = spans.getFinishedSpans().filter((span) => span.attributes['handoff.run_id'] === run.id);
+        const names = new Set(all.map((span) => span.name));
+        return expectedSpans.every((name) => names.has(name)) ? all : undefined;
+      },
+      `the reviewed run's spans: ${expectedSpans.join(', ')}`,
+    );
     assert.equal(
       new Set(forRun.map((span) => span.spanContext().traceId)).size,
       1,

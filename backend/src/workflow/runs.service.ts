@@ -41,6 +41,10 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
   async transition(tx: Tx, runId: string, status: RunStatus, patch: RunStatusPatch = {}): Promise<boolean> {
     const moved = await this.runs.move(tx, runId, status, patch);
     if (moved && isFinalRunStatus(status)) await this.countFinished(tx, runId, status);
+    if (moved && status === 'awaiting_review') {
+      const run = await this.runs.find(runId, tx);
+      if (run) this.countGrounding(run);
+    }
     return moved;
   }
 
@@ -65,23 +69,26 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
     const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
     const final = status as (typeof FINAL_RUN_STATUSES)[number];
     const outcome = outcomeOf(final, reply?.approvedBy);
+    // Read before counting anything, so a scrape sees the run's counters move together.
+    const run = outcome === 'auto_sent' ? await this.runs.find(runId, tx) : null;
     this.metrics.runsFinished.inc({ outcome });
-    await this.countGrounding(tx, runId, outcome);
+    if (run) {
+      this.metrics.autoSends.inc({ grounded: String((run.citations ?? []).length > 0) });
+      this.countGrounding(run);
+    }
   }
 
-  /** Grounded vs ungrounded auto-sends, and per category how often no article supported the draft. */
-  private async countGrounding(tx: Tx, runId: string, outcome: string): Promise<void> {
-    const run = await this.runs.find(runId, tx);
-    if (!run) return;
+  /**
+   * Per category, whether a routed draft cited a passage or had none to cite; counted where a draft is
+   * routed (a review opening, or an auto-send). Runs without a knowledge base count in neither.
+   */
+  private countGrounding(run: WorkflowRunEntity): void {
     const cited = (run.citations ?? []).length > 0;
-    if (outcome === 'auto_sent') this.metrics.autoSends.inc({ grounded: String(cited) });
     const unsupported = run.reviewReasons?.includes('no_supporting_article') ?? false;
-    // Neither: no knowledge base (or no draft), so there is nothing to say about grounding.
-    if (run.classification && (cited || unsupported)) {
-      this.metrics.knowledgeGrounding.inc({
-        category: run.classification.category,
-        result: cited ? 'cited' : 'no_supporting_article',
-      });
-    }
+    if (!run.classification || (!cited && !unsupported)) return;
+    this.metrics.knowledgeGrounding.inc({
+      category: run.classification.category,
+      result: cited ? 'cited' : 'no_supporting_article',
+    });
   }
 }

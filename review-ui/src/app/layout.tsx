@@ -39,6 +39,11 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                     <Link href="/admin">Reviewers</Link>
                   </li>
                 ) : null}
+                {reviewer.role === 'admin' ? (
+                  <li>
+                    <Link href="/admin/knowledge">Knowledge</Link>
+                  </li>
+                ) : null}
               </ul>
             </nav>
           ) : null}

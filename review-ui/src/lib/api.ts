@@ -4,6 +4,9 @@ import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import type { z } from 'zod';
 import {
+  ArticleListSchema,
+  ArticleSchema,
+  ArticleVersionListSchema,
   AuditTrailSchema,
   HistoryPageSchema,
   OverviewSchema,
@@ -111,6 +114,11 @@ export const api = {
   reviewers: () => backendGet('/api/v1/reviewers', ReviewerListSchema),
   run: (id: string) => backendGet(`/api/v1/runs/${encodeURIComponent(id)}`, RunDetailsSchema),
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
+  articles: (q?: string, offset?: number) =>
+    backendGet(`/api/v1/knowledge/articles${query({ q, offset, limit: 50 })}`, ArticleListSchema),
+  article: (id: string) => backendGet(`/api/v1/knowledge/articles/${encodeURIComponent(id)}`, ArticleSchema),
+  articleVersions: (id: string) =>
+    backendGet(`/api/v1/knowledge/articles/${encodeURIComponent(id)}/versions`, ArticleVersionListSchema),
 };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer'];
