@@ -13,6 +13,7 @@ import { EventChannel1796165275403 } from './1796165275403-EventChannel';
 import { RunLease1796169845435 } from './1796169845435-RunLease';
 import { Digests1796177067830 } from './1796177067830-Digests';
 import { KnowledgeBase1796177161300 } from './1796177161300-KnowledgeBase';
+import { DropKnowledgeTrigramIndex1796179471252 } from './1796179471252-DropKnowledgeTrigramIndex';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RunLease1796169845435,
   Digests1796177067830,
   KnowledgeBase1796177161300,
+  DropKnowledgeTrigramIndex1796179471252,
 ];
