@@ -12,7 +12,7 @@ import {
   RunDetailsSchema,
 } from '@handoff/contracts';
 import { ApiClient } from './support/api-client';
-import { TEST_API_KEY, useWorldWithSmtp } from './support/test-service';
+import { eventually, TEST_API_KEY, useWorldWithSmtp } from './support/test-service';
 
 /** The fictional shop's help center, as a team would keep it in a folder of Markdown files. */
 const KB_DIR = join(__dirname, '../../../graphs/data/kb/articles');
@@ -33,6 +33,16 @@ function email(subject: string, text: string, address: string) {
     subject,
     text,
   };
+}
+
+/** Prometheus samples as `name{labels}` → value (the admin key may scrape /metrics). */
+async function scrape(): Promise<Map<string, number>> {
+  const samples = new Map<string, number>();
+  for (const line of ((await api.get<string>('/metrics')).body ?? '').split('\n')) {
+    const match = /^([a-z_:]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) samples.set(match[1]!, Number(match[2]));
+  }
+  return samples;
 }
 
 const article = { title: 'Rental skis', body: 'Ski rental costs €25 per day.', tags: ['rental'] };
@@ -74,6 +84,16 @@ describe('knowledge base', () => {
     assert.match(run.citations[0]!.chunk, /valid for 60 minutes/);
     assert.deepEqual(run.reviewReasons, []);
     await smtp.waitFor(() => smtp.list().some((mail) => mail.envelopeTo.includes('grounded@customer.example')));
+    // The first reply this service sent: grounded, from one retrieval with at least one passage.
+    const samples = await eventually(async () => {
+      const scraped = await scrape();
+      return scraped.get('handoff_autosend_total{grounded="true"}') === 1 ? scraped : undefined;
+    }, 'the grounded auto-send counter');
+    assert.equal(samples.get('handoff_autosend_total{grounded="false"}') ?? 0, 0);
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_count'), 1);
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_bucket{le="0"}'), 0);
+    const category = run.classification!.category;
+    assert.equal(samples.get(`handoff_knowledge_grounding_total{category="${category}",result="cited"}`), 1);
   });
 
   test('an email no article covers goes to a person with no_supporting_article', async () => {
@@ -86,6 +106,14 @@ describe('knowledge base', () => {
     assert.deepEqual(run.citations, []);
     const review = (await api.get(`/api/v1/reviews/${run.reviewId}`)).body;
     assert.ok(review.request.reasons.includes('no_supporting_article'));
+    // Counted when the review opens, by category: the no_supporting_article rate per category.
+    const samples = await scrape();
+    const category = run.classification!.category;
+    assert.equal(
+      samples.get(`handoff_knowledge_grounding_total{category="${category}",result="no_supporting_article"}`),
+      1,
+    );
+    assert.equal(samples.get('handoff_knowledge_retrieval_hits_bucket{le="0"}'), 1, 'a retrieval with no hits');
   });
 
   test('edits are versioned and a deletion keeps the history', async () => {
@@ -171,5 +199,50 @@ describe('knowledge base', () => {
     assert.equal((await reviewer.get('/api/v1/knowledge/articles')).status, 200);
     assert.equal((await reviewer.post('/api/v1/knowledge/articles', article)).status, 403);
     assert.equal((await new ApiClient(url, null).get('/api/v1/knowledge/articles')).status, 401);
+  });
+
+  test('save as article: 409 until approved or edited; the approving reviewer or an admin saves it once, audited', async () => {
+    const accepted = await api.post(
+      '/api/v1/events/email',
+      email('Gift wrap', 'Can you gift wrap the tent I am ordering for my brother?', 'giftwrap@customer.example'),
+    );
+    const run = await api.waitForRun(accepted.body.runId, ['awaiting_review']);
+    const path = `/api/v1/reviews/${run.reviewId}/save-as-article`;
+    const pending = await api.post(path, { title: 'Gift wrapping' });
+    assert.equal(pending.status, 409, 'a pending review has no approved reply');
+
+    const password = 'approver-password-123';
+    for (const name of ['approver', 'bystander'])
+      assert.equal(
+        (await api.post('/api/v1/reviewers', { email: `${name}@handoff.test`, password, name })).status,
+        201,
+      );
+    const approver = await ApiClient.signIn(url, 'approver@handoff.test', password);
+    const bystander = await ApiClient.signIn(url, 'bystander@handoff.test', password);
+    const reply = 'We gift wrap any order for €4: tick "gift wrap" at checkout.';
+    const decided = await approver.post(`/api/v1/reviews/${run.reviewId}/decision`, { action: 'edit', text: reply });
+    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+
+    assert.equal((await approver.post(path, { title: '' })).status, 400);
+    assert.equal((await bystander.post(path, { title: 'Gift wrapping' })).status, 403);
+    const saved = await approver.post(path, { title: 'Gift wrapping', tags: ['orders'] });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    const stored = ArticleSchema.parse(saved.body);
+    assert.deepEqual(
+      [stored.title, stored.body, stored.tags, stored.key, stored.updatedBy],
+      ['Gift wrapping', reply, ['orders'], `review:${run.reviewId}`, 'approver@handoff.test'],
+    );
+    const again = await api.post(path, { title: 'Gift wrapping' });
+    assert.equal(again.status, 409, 'one article per review');
+    assert.equal(again.body.articleId, stored.id);
+
+    const trail = (await api.get(`/api/v1/reviews/${run.reviewId}/audit`)).body.items;
+    const entry = trail.find((item: { action: string }) => item.action === 'review.saved_as_article');
+    assert.deepEqual([entry?.actor, entry?.data.articleId], ['approver@handoff.test', stored.id]);
+    const found = ArticleListSchema.parse((await api.get('/api/v1/knowledge/articles?q=gift%20wrapping')).body);
+    assert.ok(
+      found.items.some((item) => item.id === stored.id),
+      'the new article is in the knowledge base',
+    );
   });
 });

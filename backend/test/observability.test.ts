@@ -99,6 +99,9 @@ describe('observability of one message, end to end', () => {
     assert.equal(moved('handoff_events_received_total{source="api",outcome="accepted"}'), 1);
     assert.equal(moved('handoff_runs_started_total'), 1);
     assert.equal(moved('handoff_runs_finished_total{outcome="auto_sent"}'), 1);
+    // No knowledge base here: the reply is an ungrounded auto-send, and retrieval did not run.
+    assert.equal(moved('handoff_autosend_total{grounded="false"}'), 1);
+    assert.equal(moved('handoff_knowledge_retrieval_hits_count'), 0);
     for (const node of ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request']) {
       assert.equal(moved(`handoff_step_duration_seconds_count{node="${node}"}`), 1, node);
     }

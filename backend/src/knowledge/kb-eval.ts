@@ -54,7 +54,12 @@ export async function evaluateKnowledgeBase(
     const inputs = readMarkdownFolder(dir).map((article) => ArticleInputSchema.parse(article));
     const imported = await service.importMany(inputs, 'kb-eval');
     const keyOf = new Map(imported.ids.map((id, index) => [id, inputs[index]!.key!]));
-    const retrieval = new RetrievalService(repository, embeddings, { similar: () => Promise.resolve([]) });
+    const retrieval = new RetrievalService(
+      repository,
+      embeddings,
+      { similar: () => Promise.resolve([]) },
+      { knowledgeHits: { observe: () => undefined } },
+    );
     let at1 = 0;
     let at3 = 0;
     let reciprocal = 0;

@@ -99,7 +99,6 @@ export class KnowledgeArticleVersionEntity {
  */
 @Entity({ name: 'knowledge_chunks' })
 @Index('ix_knowledge_chunks_search', { synchronize: false })
-@Index('ix_knowledge_chunks_trgm', { synchronize: false })
 export class KnowledgeChunkEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;

@@ -5,6 +5,7 @@ import { EmbeddingsService } from './embeddings.service';
 import { KnowledgeController } from './knowledge.controller';
 import { KnowledgeRepository } from './knowledge.repository';
 import { KnowledgeService } from './knowledge.service';
+import { REVIEW_ARTICLES, type ReviewArticles } from '../reviews/ports';
 import { APPROVED_REPLIES, type ApprovedReplies } from './ports';
 import { RetrievalService } from './retrieval.service';
 
@@ -28,7 +29,15 @@ import { RetrievalService } from './retrieval.service';
       }),
       inject: [OutboxRepository],
     },
+    {
+      provide: REVIEW_ARTICLES,
+      useFactory: (knowledge: KnowledgeService): ReviewArticles => ({
+        saveReply: (reply, actor, alsoInTx) =>
+          knowledge.createFromReply({ ...reply, format: 'text', url: null }, actor, alsoInTx),
+      }),
+      inject: [KnowledgeService],
+    },
   ],
-  exports: [KnowledgeService, RetrievalService],
+  exports: [KnowledgeService, RetrievalService, REVIEW_ARTICLES],
 })
 export class KnowledgeModule {}

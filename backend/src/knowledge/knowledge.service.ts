@@ -8,7 +8,7 @@ import {
   type ArticleFormat,
 } from '@handoff/contracts';
 import type { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../common/domain-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors';
 import { UnitOfWork, type Tx } from '../database/unit-of-work';
 import { chunkArticle, cleanBody, guessFormat, type ArticleChunk } from './article-text';
 import { EmbeddingsService } from './embeddings.service';
@@ -99,14 +99,41 @@ export class KnowledgeService {
   }
 
   async create(input: ArticleInputValue, actor: string): Promise<Article> {
+    return this.createWith(input, actor, {
+      keyTaken: (id) => new InvalidInputError(`an article with key "${input.key}" exists: ${id}`),
+    });
+  }
+
+  /**
+   * Creates an article from a reply a reviewer approved (the reviews stage's port): the key names the
+   * review, so a second save is a conflict, and `alsoInTx` (the audit entry) commits with the article.
+   */
+  async createFromReply(
+    input: ArticleInputValue,
+    actor: string,
+    alsoInTx: (tx: Tx, articleId: string) => Promise<void>,
+  ): Promise<Article> {
+    return this.createWith(input, actor, {
+      keyTaken: (id) => new ConflictError(`this reply is already saved as article ${id}`, { articleId: id }),
+      alsoInTx,
+    });
+  }
+
+  private async createWith(
+    input: ArticleInputValue,
+    actor: string,
+    options: { keyTaken: (id: string) => Error; alsoInTx?: (tx: Tx, articleId: string) => Promise<void> },
+  ): Promise<Article> {
     const fields = fieldsOf(input);
     const embedded = await this.embedChunks(fields);
     const id = await this.uow.run(async (tx) => {
       if (input.key) {
         const existing = await this.repository.lockByKey(tx, input.key);
-        if (existing) throw new InvalidInputError(`an article with key "${input.key}" exists: ${existing.id}`);
+        if (existing) throw options.keyTaken(existing.id);
       }
-      return this.insert(tx, input.key ?? null, fields, embedded, actor);
+      const created = await this.insert(tx, input.key ?? null, fields, embedded, actor);
+      await options.alsoInTx?.(tx, created);
+      return created;
     });
     return this.get(id);
   }

@@ -7,6 +7,7 @@ import {
   type KnowledgePassage,
   type Retrieval,
 } from '@handoff/graphs';
+import { MetricsService } from '../observability/metrics.service';
 import { EmbeddingsService } from './embeddings.service';
 import { KnowledgeRepository, searchConfigFor, type ChunkHit } from './knowledge.repository';
 import { cosine, queryWords, reciprocalRankFusion } from './retrieval';
@@ -39,12 +40,16 @@ export class RetrievalService implements KnowledgeBase {
     private readonly repository: KnowledgeRepository,
     private readonly embeddings: EmbeddingsService,
     @Inject(APPROVED_REPLIES) private readonly approvedReplies: ApprovedReplies,
+    // Only the hits histogram: the evaluation script builds this service without the metrics registry.
+    @Inject(MetricsService)
+    private readonly metrics: { knowledgeHits: Pick<MetricsService['knowledgeHits'], 'observe'> },
   ) {}
 
   async retrieve(message: InboundMessage, classification: Classification): Promise<Retrieval> {
     if (await this.repository.isEmpty()) return NO_RETRIEVAL;
     const ranked = await this.rank(message.subject, message.text, classification.language);
     const passages = ranked.filter((passage) => passage.score > 0).slice(0, TOP_PASSAGES);
+    this.metrics.knowledgeHits.observe(passages.length);
     const examples = await this.approvedReplies.similar(queryWords(message.subject, message.text), 2);
     return { enabled: true, passages: passages.map(({ rank: _rank, ...passage }) => passage), examples };
   }

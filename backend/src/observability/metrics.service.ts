@@ -144,6 +144,24 @@ export class MetricsService {
     labelNames: ['queue', 'job'] as const,
     registers: [this.registry],
   });
+  readonly knowledgeHits = new Histogram({
+    name: 'handoff_knowledge_retrieval_hits',
+    help: 'Passages above the relevance floor handed to a draft, per retrieval (runs with a knowledge base)',
+    buckets: [0, 1, 2, 3],
+    registers: [this.registry],
+  });
+  readonly autoSends = new Counter({
+    name: 'handoff_autosend_total',
+    help: 'Replies sent without a person, by whether the draft cited a knowledge passage',
+    labelNames: ['grounded'] as const,
+    registers: [this.registry],
+  });
+  readonly knowledgeGrounding = new Counter({
+    name: 'handoff_knowledge_grounding_total',
+    help: 'Finished runs drafted with a knowledge base, by category and result (cited, no_supporting_article)',
+    labelNames: ['category', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly httpRequests = new Histogram({
     name: 'handoff_http_request_duration_seconds',
     help: 'HTTP request latency by method, route template and status code',

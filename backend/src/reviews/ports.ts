@@ -1,4 +1,4 @@
-import type { FollowUp, ReviewDetail } from '@handoff/contracts';
+import type { Article, FollowUp, ReviewDetail } from '@handoff/contracts';
 import type { Tx } from '../database/unit-of-work';
 
 /** What reviews need of the run a review belongs to. Declared here, implemented by workflow (which owns runs). */
@@ -22,3 +22,27 @@ export interface ReviewMessages {
   followUpOf(runId: string): Promise<Omit<FollowUp, 'reviewId'> | null>;
 }
 export const REVIEW_MESSAGES = Symbol('REVIEW_MESSAGES');
+
+/** A decided reply kept as a knowledge article. */
+export interface ReplyArticle {
+  title: string;
+  tags: string[];
+  body: string;
+  language: string;
+  /** One article per review: saving the same review twice is refused. */
+  key: string;
+}
+
+/** Declared here, implemented by knowledge (which owns articles). */
+export interface ReviewArticles {
+  /**
+   * Creates the article; `alsoInTx` runs in the same transaction (the audit entry), so both commit or
+   * neither does. ConflictError when the key is taken.
+   */
+  saveReply(
+    reply: ReplyArticle,
+    actor: string,
+    alsoInTx: (tx: Tx, articleId: string) => Promise<void>,
+  ): Promise<Article>;
+}
+export const REVIEW_ARTICLES = Symbol('REVIEW_ARTICLES');

@@ -6,12 +6,14 @@ import {
   CategoryCorrectionInputSchema,
   DecisionInputSchema,
   QueueQuerySchema,
+  SaveReplyAsArticleInputSchema,
 } from '@handoff/contracts';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { SessionWatchService } from '../auth/session-watch.service';
 import { parseOrBadRequest } from '../common/validation';
 import { openEventStream } from '../common/sse';
+import { ReviewArticlesService } from './review-articles.service';
 import { ReviewClaimsService } from './review-claims.service';
 import { ReviewQueueRepository } from './review-queue.repository';
 import { ReviewRecordsService } from './review-records.service';
@@ -31,6 +33,7 @@ export class ReviewsController {
     private readonly claims: ReviewClaimsService,
     private readonly stream: ReviewStreamService,
     private readonly sessionWatch: SessionWatchService,
+    private readonly articles: ReviewArticlesService,
   ) {}
 
   @Get()
@@ -115,5 +118,14 @@ export class ReviewsController {
     const surface = principal.kind === 'session' ? 'web' : 'api';
     const { category } = parseOrBadRequest(CategoryCorrectionInputSchema, body);
     return this.reviews.correctCategory(id, category, principal.email, surface);
+  }
+
+  @Post(':id/save-as-article')
+  @ApiOperation({
+    summary:
+      'Save the approved or edited reply as a knowledge article {title, tags?}: admin or the approving reviewer; 409 unless approved/edited or when saved before',
+  })
+  saveAsArticle(@Param('id', ReviewId()) id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal) {
+    return this.articles.save(id, parseOrBadRequest(SaveReplyAsArticleInputSchema, body), principal);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { QueueModule } from '../queue/queue.module';
 import { HistoryController } from './history.controller';
+import { ReviewArticlesService } from './review-articles.service';
 import { ReviewClaimsService } from './review-claims.service';
 import { ReviewDeadlinesService } from './review-deadlines.service';
 import { ReviewQueueRepository } from './review-queue.repository';
@@ -23,6 +24,7 @@ import { ReviewsService } from './reviews.service';
     ReviewClaimsService,
     ReviewStreamService,
     ReviewDeadlinesService,
+    ReviewArticlesService,
   ],
   exports: [ReviewsService, ReviewDeadlinesService, ReviewStreamService, ReviewRepository],
 })

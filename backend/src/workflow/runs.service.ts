@@ -41,6 +41,10 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
   async transition(tx: Tx, runId: string, status: RunStatus, patch: RunStatusPatch = {}): Promise<boolean> {
     const moved = await this.runs.move(tx, runId, status, patch);
     if (moved && isFinalRunStatus(status)) await this.countFinished(tx, runId, status);
+    if (moved && status === 'awaiting_review') {
+      const run = await this.runs.find(runId, tx);
+      if (run) this.countGrounding(run);
+    }
     return moved;
   }
 
@@ -84,6 +88,27 @@ export class RunsService implements ReviewRuns, DeliveryRuns, OnModuleInit {
   private async countFinished(tx: Tx, runId: string, status: RunStatus): Promise<void> {
     const reply = status === 'sent' ? await this.outbox.replyOf(runId, tx) : null;
     const final = status as (typeof FINAL_RUN_STATUSES)[number];
-    this.metrics.runsFinished.inc({ outcome: outcomeOf(final, reply?.approvedBy) });
+    const outcome = outcomeOf(final, reply?.approvedBy);
+    // Read before counting anything, so a scrape sees the run's counters move together.
+    const run = outcome === 'auto_sent' ? await this.runs.find(runId, tx) : null;
+    this.metrics.runsFinished.inc({ outcome });
+    if (run) {
+      this.metrics.autoSends.inc({ grounded: String((run.citations ?? []).length > 0) });
+      this.countGrounding(run);
+    }
+  }
+
+  /**
+   * Per category, whether a routed draft cited a passage or had none to cite; counted where a draft is
+   * routed (a review opening, or an auto-send). Runs without a knowledge base count in neither.
+   */
+  private countGrounding(run: WorkflowRunEntity): void {
+    const cited = (run.citations ?? []).length > 0;
+    const unsupported = run.reviewReasons?.includes('no_supporting_article') ?? false;
+    if (!run.classification || (!cited && !unsupported)) return;
+    this.metrics.knowledgeGrounding.inc({
+      category: run.classification.category,
+      result: cited ? 'cited' : 'no_supporting_article',
+    });
   }
 }

@@ -97,4 +97,36 @@ describe('startFakeOpenAIServer', () => {
       await server.close();
     }
   });
+
+  test("answers /v1/embeddings in input order with the embedder's vectors, and needs the key", async () => {
+    await withServer(
+      () => '',
+      async (_chat, server) => {
+        const call = (key: string, body: unknown) =>
+          fetch(`${server.baseURL}/embeddings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            body: JSON.stringify(body),
+          });
+        const response = await call('sk-spec', { model: 'embed-test', input: ['tent poles', 'Tent  POLES!', 'socks'] });
+        assert.equal(response.status, 200);
+        const { data } = (await response.json()) as { data: { index: number; embedding: number[] }[] };
+        assert.deepEqual(
+          data.map((item) => item.index),
+          [0, 1, 2],
+        );
+        assert.deepEqual(data[0]!.embedding, data[1]!.embedding, 'same words, same vector');
+        assert.notDeepEqual(data[0]!.embedding, data[2]!.embedding);
+        assert.equal(
+          data[0]!.embedding.reduce((sum, value) => sum + value, 0),
+          2,
+        );
+        assert.deepEqual(server.embeddingRequests, [
+          { model: 'embed-test', input: ['tent poles', 'Tent  POLES!', 'socks'] },
+        ]);
+        assert.equal((await call('wrong', { model: 'embed-test', input: 'x' })).status, 401);
+        assert.equal((await call('sk-spec', { input: 'x' })).status, 400);
+      },
+    );
+  });
 });

@@ -48,14 +48,32 @@ export interface FakeOpenAIServer {
   apiKey: string;
   /** Every authenticated chat-completions request, in arrival order. */
   requests: RecordedRequest[];
+  /** Every authenticated embeddings request's model and inputs, in arrival order. */
+  embeddingRequests: { model: string; input: string[] }[];
   close(): Promise<void>;
 }
+
+/** Turns one input of an embeddings request into its vector. */
+export type FakeEmbedder = (input: string) => number[];
 
 export interface FakeOpenAIServerOptions {
   responder: FakeOpenAIResponder;
   /** The key clients must send as a Bearer token. */
   apiKey?: string;
+  /** Answers POST /v1/embeddings; the default hashes words into 64 buckets (similar words, similar vectors). */
+  embedder?: FakeEmbedder;
 }
+
+/** A bag-of-words vector: each lower-cased word adds 1 to one of 64 buckets chosen by its hash. */
+export const hashedWordsEmbedder: FakeEmbedder = (input) => {
+  const vector = new Array<number>(64).fill(0);
+  for (const word of input.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let hash = 0;
+    for (const char of word) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+    vector[hash % 64]! += 1;
+  }
+  return vector;
+};
 
 /** All message text of a request, to let responders look at the prompt. */
 export function requestText(body: ChatCompletionRequestBody): string {
@@ -168,8 +186,43 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions): P
   const apiKey = options.apiKey ?? 'sk-test-fake-openai';
   const requests: RecordedRequest[] = [];
 
+  const embeddingRequests: FakeOpenAIServer['embeddingRequests'] = [];
+  const embedder = options.embedder ?? hashedWordsEmbedder;
+
+  /** The embeddings API: {model, input: string | string[]} → {data: [{index, embedding}], usage}. */
+  async function embeddings(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
+      return;
+    }
+    let body: { model?: unknown; input?: unknown };
+    try {
+      body = JSON.parse(await readBody(req)) as typeof body;
+    } catch {
+      sendError(res, 400, 'request body is not JSON');
+      return;
+    }
+    const input = typeof body.input === 'string' ? [body.input] : body.input;
+    if (typeof body.model !== 'string' || !Array.isArray(input) || !input.every((item) => typeof item === 'string')) {
+      sendError(res, 400, "'model' and 'input' (a string or an array of strings) are required");
+      return;
+    }
+    embeddingRequests.push({ model: body.model, input: input as string[] });
+    const tokens = (input as string[]).reduce((sum, text) => sum + approxTokens(text), 0);
+    sendJson(res, 200, {
+      object: 'list',
+      model: body.model,
+      data: (input as string[]).map((text, index) => ({ object: 'embedding', index, embedding: embedder(text) })),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'POST' && /^(\/v1)?\/embeddings$/.test(path)) {
+      await embeddings(req, res);
+      return;
+    }
     if (req.method !== 'POST' || !/^(\/v1)?\/chat\/completions$/.test(path)) {
       sendError(res, 404, `no route for ${req.method} ${path}`);
       return;
@@ -214,6 +267,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions): P
     baseURL: `http://127.0.0.1:${port}/v1`,
     apiKey,
     requests,
+    embeddingRequests,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -7,9 +7,11 @@ export {
 export { InMemoryOutbox, fixedClock, inboundMessage, testPolicy } from './fakes';
 export {
   FakeOpenAIError,
+  hashedWordsEmbedder,
   requestText,
   startFakeOpenAIServer,
   type ChatCompletionRequestBody,
+  type FakeEmbedder,
   type FakeOpenAIReply,
   type FakeOpenAIResponder,
   type FakeOpenAIServer,

@@ -47,6 +47,11 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                     </li>
                   </>
                 ) : null}
+                {reviewer.role === 'admin' ? (
+                  <li>
+                    <Link href="/admin/knowledge">Knowledge</Link>
+                  </li>
+                ) : null}
               </ul>
             </nav>
           ) : null}

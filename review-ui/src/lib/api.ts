@@ -4,6 +4,9 @@ import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import type { z } from 'zod';
 import {
+  ArticleListSchema,
+  ArticleSchema,
+  ArticleVersionListSchema,
   AuditTrailSchema,
   CalibrationHistorySchema,
   CalibrationSchema,
@@ -118,6 +121,11 @@ export const api = {
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
   uncertainDeliveries: () =>
     backendGet(`/api/v1/deliveries${query({ status: 'uncertain', limit: 200 })}`, UncertainDeliveryPageSchema),
+  articles: (q?: string, offset?: number) =>
+    backendGet(`/api/v1/knowledge/articles${query({ q, offset, limit: 50 })}`, ArticleListSchema),
+  article: (id: string) => backendGet(`/api/v1/knowledge/articles/${encodeURIComponent(id)}`, ArticleSchema),
+  articleVersions: (id: string) =>
+    backendGet(`/api/v1/knowledge/articles/${encodeURIComponent(id)}/versions`, ArticleVersionListSchema),
 };
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer'];

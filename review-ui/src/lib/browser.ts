@@ -1,4 +1,6 @@
 import type {
+  Article,
+  ArticleInput,
   AssignInput,
   CategoryCorrectionInput,
   ClaimResponse,
@@ -11,6 +13,7 @@ import type {
   ResolveDeliveryRequest,
   ResolveDeliveryResponse,
   Reviewer,
+  SaveReplyAsArticleInputSchema,
   SessionResponse,
   UpdateReviewerInput,
 } from '@handoff/contracts';
@@ -93,6 +96,7 @@ async function sendValid<T>(
 }
 
 const review = (id: string) => `/reviews/${encodeURIComponent(id)}`;
+const article = (id: string) => `/knowledge/articles/${encodeURIComponent(id)}`;
 const reviewer = (id: string) => `/reviewers/${encodeURIComponent(id)}`;
 
 /** Every write the browser makes, each typed with the contract schema the backend validates it with. */
@@ -121,6 +125,13 @@ export const writes = {
     sendValid<Reviewer>('PATCH', reviewer(id), (c) => c.UpdateReviewerInputSchema, input),
   linkSlackUser: (id: string, input: LinkSlackUserInput) =>
     sendValid<Reviewer>('PUT', `${reviewer(id)}/slack-user`, (c) => c.LinkSlackUserInputSchema, input),
+  createArticle: (input: ArticleInput) =>
+    sendValid<Article>('POST', '/knowledge/articles', (c) => c.ArticleInputSchema, input),
+  updateArticle: (id: string, input: ArticleInput) =>
+    sendValid<Article>('PUT', article(id), (c) => c.ArticleInputSchema, input),
+  deleteArticle: (id: string) => callApi<void>('DELETE', article(id)),
+  saveAsArticle: (reviewId: string, input: z.input<typeof SaveReplyAsArticleInputSchema>) =>
+    sendValid<Article>('POST', `${review(reviewId)}/save-as-article`, (c) => c.SaveReplyAsArticleInputSchema, input),
 };
 
 /** True when a key press happened while typing, so single-letter shortcuts must not fire. */

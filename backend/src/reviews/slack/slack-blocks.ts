@@ -65,6 +65,7 @@ function summary(review: SlackReviewView): Block[] {
     },
     ...(review.followUp ? [wroteAgain(review.followUp)] : []),
     { type: 'section', block_id: 'draft', text: mrkdwn(`*Draft reply*\n${draft ? quote(draft) : '_no draft_'}`) },
+    ...sourceBlocks(review.request),
   ];
 }
 
@@ -92,6 +93,28 @@ export function supersededBlocks(review: SlackReviewView): Block[] {
       ],
     },
   ];
+}
+
+/** Characters of each cited passage shown in Slack; the review UI shows it whole. */
+const PASSAGE_SHOWN = 200;
+
+/** A link Slack cannot be tricked by: the characters that end or split `<url|text>` are percent-encoded. */
+const slackUrl = (url: string) => url.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
+
+/**
+ * The knowledge passages the draft cites: title (linked when the article has a URL) and the start of the
+ * passage. Titles and passages are data, escaped like email text. None when the draft cites nothing.
+ */
+export function sourceBlocks(request: Pick<ReviewRequest, 'citations'>): Block[] {
+  const citations = request.citations ?? [];
+  if (citations.length === 0) return [];
+  const lines = citations.map((citation, index) => {
+    const title = escapeMrkdwn(truncate(citation.title, 150));
+    const heading = citation.url ? `<${slackUrl(citation.url)}|${title}>` : `*${title}*`;
+    const passage = escapeMrkdwn(truncate(citation.chunk.replace(/\s+/g, ' ').trim(), PASSAGE_SHOWN));
+    return `[${index + 1}] ${heading}\n${quote(passage)}`;
+  });
+  return [{ type: 'section', block_id: 'sources', text: mrkdwn(`*Sources*\n${lines.join('\n')}`) }];
 }
 
 const quote = (text: string) =>

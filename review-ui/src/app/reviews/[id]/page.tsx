@@ -6,6 +6,8 @@ import { DecisionPanel } from '../../../components/DecisionPanel';
 import { DraftDiff } from '../../../components/DraftDiff';
 import { EmailHtml } from '../../../components/EmailHtml';
 import { ReviewLive } from '../../../components/ReviewLive';
+import { SaveAsArticle } from '../../../components/SaveAsArticle';
+import { Sources } from '../../../components/Sources';
 import { ApiError, api, requireSession } from '../../../lib/api';
 import { formatDate } from '../../../lib/browser';
 
@@ -201,6 +203,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
               </ul>
             </>
           ) : null}
+          <Sources citations={request.citations} />
           <p>
             <Link href={`/runs/${review.runId}`}>Workflow run: steps and timings</Link>
           </p>
@@ -253,6 +256,12 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           ) : (
             <p className="muted">No decision can be made here now.</p>
           )}
+          {review.status === 'decided' &&
+          final &&
+          final.action !== 'reject' &&
+          (me.role === 'admin' || final.actor === me.email) ? (
+            <SaveAsArticle reviewId={review.id} defaultTitle={message.subject} />
+          ) : null}
         </section>
       </div>
 
