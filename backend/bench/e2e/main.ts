@@ -103,6 +103,10 @@ async function servicePart(run: Run): Promise<void> {
     WORKER_CONCURRENCY: String(options.concurrency),
     // The bench pushes far more than a client would; the limiter is not what it measures.
     INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
+    // The emails are crafted per path (auto-send or review) against the static thresholds; a fresh database
+    // has no reviewer evidence, so the learned gate would hold them all, and audit draws would mix the phases.
+    AUTO_SEND_MODE: 'static',
+    AUTO_SEND_AUDIT_RATE: '0',
     ...(model
       ? {
           LLM_PROVIDER: 'openai',
