@@ -1,7 +1,7 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Citation, Classification, ReviewReason, Routing } from '@handoff/contracts';
 import type { KnowledgePassage } from '../knowledge/passages';
-import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
+import type { Confidence, InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
 import type { SafetyFinding } from '../safety';
 
 /** Plain overwrite channel with a starting value, so nodes never read undefined. */
@@ -26,6 +26,8 @@ export const TriageStateAnnotation = Annotation.Root({
   passages: field<KnowledgePassage[]>(() => []),
   /** The passages the current draft cites. */
   citations: field<Citation[]>(() => []),
+  /** The model's own view of the current draft, written with it; the score step combines it with our checks. */
+  selfAssessment: field<Confidence | null>(() => null),
   /** Review reasons the score step found in the draft's grounding; the route step adds them. */
   groundingReasons: field<ReviewReason[]>(() => []),
   /** Confidence in [0, 1] that the draft can go out unreviewed. */

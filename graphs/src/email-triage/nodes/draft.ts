@@ -1,9 +1,10 @@
 import { extractCitations, NO_RETRIEVAL, toCitation } from '../../knowledge/passages';
+import { ConfidenceSchema } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import type { TriageStep } from '../state';
 import { requireClassification } from './require';
 
-export function draftNode({ model, knowledge }: TriagePorts): TriageStep {
+export function draftNode({ model, knowledge, policy }: TriagePorts): TriageStep {
   return async (state) => {
     const { feedback } = state;
     const classification = requireClassification(state);
@@ -14,13 +15,15 @@ export function draftNode({ model, knowledge }: TriagePorts): TriageStep {
     const draft = await model.draft({
       message: state.message,
       classification,
+      taxonomy: policy.taxonomy,
       ...redraft,
       ...(retrieval.enabled ? { passages: retrieval.passages, examples: retrieval.examples } : {}),
     });
     // The customer reads no [n] markers: they become the run's citations.
-    const { text, cited } = extractCitations(draft, retrieval.passages);
+    const { text, cited } = extractCitations(draft.text, retrieval.passages);
     return {
       draftText: text,
+      selfAssessment: ConfidenceSchema.parse(draft.assessment),
       knowledgeEnabled: retrieval.enabled,
       passages: retrieval.passages,
       citations: cited.map(toCitation),

@@ -1,7 +1,5 @@
 import { type Classification, type ReviewReason } from '@handoff/contracts';
 import { unsupportedClaims } from '../../knowledge/grounding';
-import { ConfidenceSchema } from '../../schemas';
-import type { TriagePorts } from '../../ports';
 import { describeFinding, scanText, type SafetyFinding } from '../../safety';
 import type { TriageState, TriageStep } from '../state';
 import { requireClassification } from './require';
@@ -72,20 +70,15 @@ export function groundingChecks(
   };
 }
 
-export function scoreNode({ model }: TriagePorts): TriageStep {
-  return async (state) => {
+/**
+ * Combines the model's self-assessment, written with the draft (so this step makes no model call), with our
+ * own checks: the classifier's certainty, the draft's form and safety, and its grounding in the knowledge base.
+ */
+export function scoreNode(): TriageStep {
+  return (state) => {
     const classification = requireClassification(state);
-    const cited = state.passages.filter((passage) =>
-      state.citations.some((citation) => citation.articleId === passage.articleId && citation.chunk === passage.text),
-    );
-    const assessment = ConfidenceSchema.parse(
-      await model.assess({
-        message: state.message,
-        classification,
-        draft: state.draftText,
-        ...(state.knowledgeEnabled ? { passages: cited } : {}),
-      }),
-    );
+    const assessment = state.selfAssessment;
+    if (!assessment) throw new Error(`run ${state.runId}: score reached without the draft's self-assessment`);
     // The weaker of the two signals wins: a fine draft for the wrong category is
     // wrong, and a product would push two agreeing 0.9s below a 0.8 threshold.
     const reasons = [...assessment.reasons];
