@@ -146,12 +146,14 @@ export class WorkflowRunner {
     const recorder = this.observer.recorder(this.triage.model.name);
     let stepStartedAt = new Date();
     try {
-      // durability "sync": each step's checkpoint is committed before the next step
-      // starts, so a crash at any line resumes from the step it was in.
+      // durability "exit": one checkpoint when the graph stops (at the review interrupt or the end), not one per
+      // step, which was most of a run's commits and checkpoint bytes. A crash mid-path resumes from the last
+      // checkpoint (the input, or the interrupt) and repeats the steps after it: they are safe to repeat by
+      // design (reads, LLM calls, and an outbox intent idempotent per run), so no reply is lost or doubled.
       for await (const update of await graph.stream(input, {
         ...config,
         streamMode: 'updates',
-        durability: 'sync',
+        durability: 'exit',
         callbacks: [recorder],
         signal,
       })) {
