@@ -122,7 +122,7 @@ export class WorkflowRunner {
     // createdAt is set once any checkpoint exists, even one holding only the input.
     if (!snapshot.createdAt) {
       if (job.kind === 'resume') throw new Error(`run ${runId} has no checkpoint to resume`);
-      input = { runId, message: await this.inputs.messageFor(run.eventId) };
+      input = { runId };
       this.metrics.runsStarted.inc();
     } else if (interrupt) {
       const request = ReviewRequestSchema.parse(interrupt.value);
@@ -141,6 +141,8 @@ export class WorkflowRunner {
       return this.settle(runId, run.eventId, snapshot.values);
     }
 
+    // The stored message goes to the nodes by reference (configurable), never into the checkpoints.
+    const message = await this.inputs.messageFor(run.eventId);
     await this.runs.transition(this.uow.autocommit, runId, 'running');
     await this.runRepository.setModel(runId, this.triage.model.name);
     const recorder = this.observer.recorder(this.triage.model.name);
@@ -151,7 +153,7 @@ export class WorkflowRunner {
       // checkpoint (the input, or the interrupt) and repeats the steps after it: they are safe to repeat by
       // design (reads, LLM calls, and an outbox intent idempotent per run), so no reply is lost or doubled.
       for await (const update of await graph.stream(input, {
-        ...config,
+        configurable: { ...config.configurable, message },
         streamMode: 'updates',
         durability: 'exit',
         callbacks: [recorder],

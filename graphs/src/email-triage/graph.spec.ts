@@ -76,6 +76,10 @@ function scenario(options: Scenario = {}) {
     chat,
     outbox: recorder,
     start: () => graph.invoke({ runId: RUN_ID, message }, config),
+    /** Starts the way the backend does: the message by reference in the config, never in the state. */
+    startByReference: () =>
+      graph.invoke({ runId: RUN_ID }, { configurable: { ...config.configurable, message } }),
+    message,
     resume: (decision: unknown) => graph.invoke(new Command({ resume: decision }), config),
     /** Continues from the last checkpoint, as the runner's retried job does. */
     proceed: () => graph.invoke(null, config),
@@ -113,6 +117,17 @@ describe('email triage graph', () => {
     assert.equal(result.finalText, FIRST_DRAFT);
     assert.equal(result.confidence, 0.9);
     assert.deepEqual(await run.next(), []);
+  });
+
+  test('a message passed by reference in the config runs the same and never enters a checkpoint', async () => {
+    const run = scenario({ message: { text: 'Where is order #12345? MARKER-7f3a in the body.' } });
+    const result = await run.startByReference();
+    assert.equal(result.outcome, 'auto_send');
+    assert.equal(result.message, undefined);
+    assert.match(run.chat.calls[0]?.messages[1]?.text ?? '', /MARKER-7f3a/, 'classify read the message');
+    assert.match(run.chat.calls[1]?.messages[1]?.text ?? '', /MARKER-7f3a/, 'draft read the message');
+    const saved = JSON.stringify(await run.state());
+    assert.ok(!saved.includes('MARKER-7f3a'), 'the checkpointed state holds no copy of the email');
   });
 
   test('a follow-up the policy ignores ends after classify, with no draft and no reply', async () => {

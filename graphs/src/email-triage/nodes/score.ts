@@ -1,7 +1,8 @@
 import { type Classification, type ReviewReason } from '@handoff/contracts';
 import { unsupportedClaims } from '../../knowledge/grounding';
 import { describeFinding, scanText, type SafetyFinding } from '../../safety';
-import type { TriageState, TriageStep } from '../state';
+import type { InboundMessage } from '../../schemas';
+import { triageMessage, type TriageState, type TriageStep } from '../state';
 import { requireClassification } from './require';
 
 /** A deterministic finding that caps confidence, with the reason a reviewer reads. */
@@ -49,7 +50,8 @@ export const UNSUPPORTED_CLAIM_CAP = 0.4;
  * the ones the model's own assessment found (openai); the token overlap runs for every provider.
  */
 export function groundingChecks(
-  state: Pick<TriageState, 'knowledgeEnabled' | 'citations' | 'draftText' | 'message'>,
+  state: Pick<TriageState, 'knowledgeEnabled' | 'citations' | 'draftText'>,
+  message: Pick<InboundMessage, 'subject' | 'text'>,
   modelClaims: string[] = [],
 ): { caps: Cap[]; reasons: ReviewReason[] } {
   if (!state.knowledgeEnabled) return { caps: [], reasons: [] };
@@ -59,7 +61,7 @@ export function groundingChecks(
       reasons: ['no_supporting_article'],
     };
   }
-  const email = `${state.message.subject}\n${state.message.text}`;
+  const email = `${message.subject}\n${message.text}`;
   const sources = state.citations.map((citation) => `${citation.title}\n${citation.chunk}`);
   const claims = [...new Set([...unsupportedClaims(state.draftText, sources, email), ...modelClaims])];
   if (claims.length === 0) return { caps: [], reasons: [] };
@@ -75,7 +77,7 @@ export function groundingChecks(
  * own checks: the classifier's certainty, the draft's form and safety, and its grounding in the knowledge base.
  */
 export function scoreNode(): TriageStep {
-  return (state) => {
+  return (state, config) => {
     const classification = requireClassification(state);
     const assessment = state.selfAssessment;
     if (!assessment) throw new Error(`run ${state.runId}: score reached without the draft's self-assessment`);
@@ -87,7 +89,7 @@ export function scoreNode(): TriageStep {
       const percent = Math.round(classification.categoryConfidence * 100);
       reasons.push(`The classifier is ${percent}% sure this is ${classification.category}.`);
     }
-    const grounding = groundingChecks(state, assessment.unsupportedClaims);
+    const grounding = groundingChecks(state, triageMessage(state, config), assessment.unsupportedClaims);
     for (const cap of [...draftChecks(state.draftText, classification, state.safetyFindings), ...grounding.caps]) {
       confidence = Math.min(confidence, cap.max);
       reasons.push(cap.reason);
