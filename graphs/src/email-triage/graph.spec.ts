@@ -77,8 +77,7 @@ function scenario(options: Scenario = {}) {
     outbox: recorder,
     start: () => graph.invoke({ runId: RUN_ID, message }, config),
     /** Starts the way the backend does: the message by reference in the config, never in the state. */
-    startByReference: () =>
-      graph.invoke({ runId: RUN_ID }, { configurable: { ...config.configurable, message } }),
+    startByReference: () => graph.invoke({ runId: RUN_ID }, { configurable: { ...config.configurable, message } }),
     message,
     resume: (decision: unknown) => graph.invoke(new Command({ resume: decision }), config),
     /** Continues from the last checkpoint, as the runner's retried job does. */

@@ -73,7 +73,10 @@ export interface TriageInput {
 export type TriageStep = (state: TriageState, config?: LangGraphRunnableConfig) => Promise<TriageUpdate> | TriageUpdate;
 
 /** The email a run answers: from the invoke's `configurable.message` (a reference kept out of checkpoints), else the state. */
-export function triageMessage(state: Pick<TriageState, 'runId' | 'message'>, config?: LangGraphRunnableConfig): InboundMessage {
+export function triageMessage(
+  state: Pick<TriageState, 'runId' | 'message'>,
+  config?: LangGraphRunnableConfig,
+): InboundMessage {
   const message = (config?.configurable?.message as InboundMessage | undefined) ?? state.message;
   if (!message) throw new Error(`run ${state.runId}: no message in the state or the config`);
   return message;
