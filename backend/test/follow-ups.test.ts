@@ -44,21 +44,22 @@ async function responder(body: ChatCompletionRequestBody) {
         categoryConfidence: 0.96,
         instructionToAi: false,
       };
-    case TRIAGE_OUTPUT_NAMES.assess:
-      return {
-        confidence: own.includes('REVIEWME') ? 0.4 : 0.95,
-        reasons: ['answers the question'],
-        instructionToAi: false,
-        unsupportedClaims: [],
-      };
-    default: {
+    case TRIAGE_OUTPUT_NAMES.draft: {
       if (own.includes('HOLD-DRAFT') && draftHold) {
         draftHold.held = true;
         await draftHold.released;
       }
       const refs = [...new Set(prompt.match(/REF-[A-Z0-9]+/g) ?? [])];
-      return `Hello,\n\nThank you for writing. About ${refs.join(' and ')}: your order is on its way.\n\nBest regards,\nSupport`;
+      return {
+        reply: `Hello,\n\nThank you for writing. About ${refs.join(' and ')}: your order is on its way.\n\nBest regards,\nSupport`,
+        confidence: own.includes('REVIEWME') ? 0.4 : 0.95,
+        reasons: ['answers the question'],
+        instructionToAi: false,
+        unsupportedClaims: [],
+      };
     }
+    default:
+      throw new Error(`unexpected call ${body.response_format?.json_schema?.name ?? '(plain text)'}`);
   }
 }
 

@@ -37,7 +37,7 @@ describe('LLM failures', () => {
       llm.fail(token, ...faults);
       const run = await context.api.waitForRun(await postWithToken(token), ['sent']);
       assert.equal(run.classification.category, 'order_status');
-      assert.equal(requestsFor(token), 3 + faults.length, 'classify, draft and assess, plus one retry per fault');
+      assert.equal(requestsFor(token), 2 + faults.length, 'classify and draft, plus one retry per fault');
     });
   }
 

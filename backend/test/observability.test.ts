@@ -105,10 +105,12 @@ describe('observability of one message, end to end', () => {
     for (const node of ['classify', 'follow_up', 'draft', 'score', 'route', 'send_request']) {
       assert.equal(moved(`handoff_step_duration_seconds_count{node="${node}"}`), 1, node);
     }
-    for (const node of ['classify', 'draft', 'score']) {
+    // Two LLM calls per email: classify, then the draft with its self-assessment; score calls nothing.
+    for (const node of ['classify', 'draft']) {
       assert.equal(moved(`handoff_llm_requests_total{model="gpt-test",node="${node}",outcome="ok"}`), 1, node);
     }
-    assert.equal(moved('handoff_llm_request_duration_seconds_count{model="gpt-test"}'), 3);
+    assert.equal(moved('handoff_llm_requests_total{model="gpt-test",node="score",outcome="ok"}'), 0);
+    assert.equal(moved('handoff_llm_request_duration_seconds_count{model="gpt-test"}'), 2);
     assert.ok(moved('handoff_llm_tokens_total{model="gpt-test",kind="prompt"}') > 0);
     assert.ok(moved('handoff_llm_tokens_total{model="gpt-test",kind="completion"}') > 0);
     assert.ok(afterAuto.has('handoff_queue_jobs{queue="workflow",state="waiting"}'));
@@ -228,12 +230,11 @@ describe('observability of one message, end to end', () => {
       if (span !== ingest) assert.ok(ids.has(span.parentSpanContext?.spanId ?? ''), `${span.name} hangs off the trace`);
     }
     const llmSpans = trace.filter((span) => span.name === 'llm gpt-test');
-    assert.equal(llmSpans.length, 3);
+    assert.equal(llmSpans.length, 2);
     const parents = new Map(trace.map((span) => [span.spanContext().spanId, span.name]));
     assert.deepEqual(llmSpans.map((span) => parents.get(span.parentSpanContext!.spanId)).sort(), [
       'node classify',
       'node draft',
-      'node score',
     ]);
   });
 
@@ -248,7 +249,7 @@ describe('observability of one message, end to end', () => {
     );
     assert.equal(steps.at(-1)!.outcome, 'sent');
     for (const step of steps) assert.ok(step.durationMs !== null && step.durationMs >= 0, step.node);
-    for (const node of ['classify', 'draft', 'score']) {
+    for (const node of ['classify', 'draft']) {
       const [call] = steps.find((step) => step.node === node)!.llmCalls;
       assert.ok(call, `${node} made an LLM call`);
       assert.equal(call.model, 'gpt-test', node);
@@ -261,7 +262,7 @@ describe('observability of one message, end to end', () => {
         `${node}: the call lies within its step`,
       );
     }
-    assert.equal(steps.find((step) => step.node === 'route')!.llmCalls.length, 0);
+    for (const node of ['score', 'route']) assert.equal(steps.find((step) => step.node === node)!.llmCalls.length, 0);
   });
 
   test('readiness reports SMTP and LLM reachability without depending on them', async () => {

@@ -9,7 +9,7 @@ import { fixedClock, InMemoryOutbox, testPolicy } from './testing';
 const neverCalled = (): never => {
   throw new Error('drawing never runs the graph');
 };
-const model: TriageModel = { name: 'none', classify: neverCalled, draft: neverCalled, assess: neverCalled };
+const model: TriageModel = { name: 'none', classify: neverCalled, draft: neverCalled };
 
 test('the triage drawing lists every node and edge with which ones are conditional', () => {
   const compiled = createEmailTriageGraph({

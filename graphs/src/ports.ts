@@ -5,6 +5,8 @@ import type { ApprovedExample, KnowledgePassage, Retrieval } from './knowledge/p
 export interface DraftRequest {
   message: InboundMessage;
   classification: Classification;
+  /** The team's taxonomy: part of the prompt prefix every call shares, so providers can cache it. */
+  taxonomy: Taxonomy;
   /** The draft a reviewer sent back, when this is a redraft. */
   previousDraft?: string;
   /** The reviewer's feedback on previousDraft. */
@@ -15,12 +17,12 @@ export interface DraftRequest {
   examples?: ApprovedExample[];
 }
 
-export interface AssessRequest {
-  message: InboundMessage;
-  classification: Classification;
-  draft: string;
-  /** The passages the draft cites; the assessment checks its claims against them. */
-  passages?: KnowledgePassage[];
+/** A reply draft with the model's own view of it, from one call. */
+export interface Draft {
+  /** The reply, with [n] markers citing the request's passages. */
+  text: string;
+  /** How safe the model thinks the draft is to send unreviewed; the score step combines it with our own checks. */
+  assessment: Confidence;
 }
 
 /**
@@ -31,9 +33,8 @@ export interface TriageModel {
   /** Stable name recorded with each run, e.g. "local-linear" or "openai:gpt-4o-mini". */
   readonly name: string;
   classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification>;
-  draft(request: DraftRequest): Promise<string>;
-  /** The model's own view of how safe the draft is to send unreviewed. */
-  assess(request: AssessRequest): Promise<Confidence>;
+  /** The reply and its self-assessment in one call, so an email costs at most two calls (classify, draft). */
+  draft(request: DraftRequest): Promise<Draft>;
 }
 
 /** Business rules from config: which runs may skip a human. */

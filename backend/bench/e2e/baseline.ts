@@ -22,6 +22,7 @@ const BaselineState = Annotation.Root({
   message: Annotation<InboundMessage>,
   classification: overwrite<Classification | null>(() => null),
   draftText: overwrite(() => ''),
+  selfConfidence: overwrite(() => 0),
   confidence: overwrite(() => 0),
   routing: overwrite<'auto_send' | 'review' | null>(() => null),
   approved: overwrite(() => false),
@@ -41,17 +42,17 @@ function baselineGraph(model: TriageModel, policy: TriagePolicy) {
   };
   return new StateGraph(BaselineState)
     .addNode('classify', async ({ message }) => ({ classification: await model.classify(message, policy.taxonomy) }))
-    .addNode('draft', async (state) => ({
-      draftText: await model.draft({ message: state.message, classification: classification(state) }),
-    }))
-    .addNode('score', async (state) => {
-      const assessment = await model.assess({
+    .addNode('draft', async (state) => {
+      const draft = await model.draft({
         message: state.message,
         classification: classification(state),
-        draft: state.draftText,
+        taxonomy: policy.taxonomy,
       });
-      return { confidence: Math.min(assessment.confidence, classification(state).categoryConfidence) };
+      return { draftText: draft.text, selfConfidence: draft.assessment.confidence };
     })
+    .addNode('score', (state) => ({
+      confidence: Math.min(state.selfConfidence, classification(state).categoryConfidence),
+    }))
     .addNode('route', (state) => {
       const { category, riskFlags } = classification(state);
       const autoSend =

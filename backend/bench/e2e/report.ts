@@ -32,6 +32,8 @@ export interface ServiceFigures {
   llm: {
     callsPerEmail: number | null;
     promptTokensPerEmail: number | null;
+    /** Of the prompt tokens, those in the static prefix (the system prompt) a provider that caches prefixes reuses. */
+    staticPromptTokensPerEmail: number | null;
     completionTokensPerEmail: number | null;
     tokensPerEmail: number | null;
   } | null;
@@ -120,6 +122,7 @@ export function llmFigures(usage: ModelUsage, emails: number): ServiceFigures['l
   return {
     callsPerEmail: per(usage.calls),
     promptTokensPerEmail: per(usage.promptTokens),
+    staticPromptTokensPerEmail: per(usage.staticPromptTokens),
     completionTokensPerEmail: per(usage.completionTokens),
     tokensPerEmail: per(usage.promptTokens + usage.completionTokens),
   };
@@ -201,7 +204,7 @@ export function renderTables(report: BenchReport): string {
     lines.push(
       '',
       service.llm
-        ? `LLM per email: ${show(service.llm.callsPerEmail)} calls, ${show(service.llm.tokensPerEmail)} tokens (${show(service.llm.promptTokensPerEmail)} prompt + ${show(service.llm.completionTokensPerEmail)} completion, 4 characters a token)`
+        ? `LLM per email: ${show(service.llm.callsPerEmail)} calls, ${show(service.llm.tokensPerEmail)} tokens (${show(service.llm.promptTokensPerEmail)} prompt, ${show(service.llm.staticPromptTokensPerEmail)} of them the static prefix a provider can cache, + ${show(service.llm.completionTokensPerEmail)} completion, 4 characters a token)`
         : 'LLM per email: none (the offline local model makes no LLM calls)',
     );
     lines.push(

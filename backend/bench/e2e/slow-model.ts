@@ -35,6 +35,8 @@ function scriptFor(prompt: string): TriageScript {
 export interface ModelUsage {
   calls: number;
   promptTokens: number;
+  /** Tokens of the system prompt: the static prefix every call sends first. */
+  staticPromptTokens: number;
   completionTokens: number;
 }
 
@@ -45,7 +47,7 @@ const approxTokens = (text: string) => Math.ceil(text.length / 4);
  * after `latencyMs`, counting calls and (approximate, 4 characters a token) tokens.
  */
 export async function startSlowModel(latencyMs: number) {
-  const usage: ModelUsage = { calls: 0, promptTokens: 0, completionTokens: 0 };
+  const usage: ModelUsage = { calls: 0, promptTokens: 0, staticPromptTokens: 0, completionTokens: 0 };
   const respond = triageResponder(scriptFor);
   const server = await startFakeOpenAIServer({
     responder: async (body) => {
@@ -53,6 +55,8 @@ export async function startSlowModel(latencyMs: number) {
       const reply = respond(body);
       usage.calls += 1;
       usage.promptTokens += approxTokens(requestText(body));
+      const system = body.messages.find((message) => message.role === 'system')?.content;
+      usage.staticPromptTokens += approxTokens(typeof system === 'string' ? system : '');
       usage.completionTokens += approxTokens(typeof reply === 'string' ? reply : JSON.stringify(reply));
       // The fake keeps every request for tests; a long run needs only the counts.
       server.requests.length = 0;

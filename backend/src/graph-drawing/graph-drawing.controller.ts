@@ -13,7 +13,6 @@ const DRAWING_MODEL: TriageModel = {
   name: 'drawing',
   classify: notForDrawing,
   draft: notForDrawing,
-  assess: notForDrawing,
 };
 
 @ApiTags('graphs')

@@ -10,7 +10,7 @@ import {
   type CircuitState,
 } from 'cockatiel';
 import type { Classification } from '@handoff/contracts';
-import type { AssessRequest, DraftRequest, TriageModel, Confidence, InboundMessage, Taxonomy } from '@handoff/graphs';
+import type { Draft, DraftRequest, TriageModel, InboundMessage, Taxonomy } from '@handoff/graphs';
 import { LlmPermanentError, LlmUnavailableError } from './errors';
 
 function statusOf(error: unknown): number | undefined {
@@ -106,25 +106,19 @@ export class ResilientTriageModel implements TriageModel {
     );
   }
 
-  draft(request: DraftRequest): Promise<string> {
+  draft(request: DraftRequest): Promise<Draft> {
     return this.call(
       request.message,
       'draft',
       () => this.inner.draft(request),
-      () => '',
-    );
-  }
-
-  assess(request: AssessRequest): Promise<Confidence> {
-    return this.call(
-      request.message,
-      'assess',
-      () => this.inner.assess(request),
       () => ({
-        confidence: 0,
-        reasons: [
-          `The language model was unavailable for over ${Math.round(this.options.outageReviewAfterMs / 60_000)} min, so no draft was written: please answer by hand.`,
-        ],
+        text: '',
+        assessment: {
+          confidence: 0,
+          reasons: [
+            `The language model was unavailable for over ${Math.round(this.options.outageReviewAfterMs / 60_000)} min, so no draft was written: please answer by hand.`,
+          ],
+        },
       }),
     );
   }

@@ -122,7 +122,7 @@ export class WorkflowRunner {
     // createdAt is set once any checkpoint exists, even one holding only the input.
     if (!snapshot.createdAt) {
       if (job.kind === 'resume') throw new Error(`run ${runId} has no checkpoint to resume`);
-      input = { runId, message: await this.inputs.messageFor(run.eventId) };
+      input = { runId };
       this.metrics.runsStarted.inc();
     } else if (interrupt) {
       const request = ReviewRequestSchema.parse(interrupt.value);
@@ -141,17 +141,21 @@ export class WorkflowRunner {
       return this.settle(runId, run.eventId, snapshot.values);
     }
 
+    // The stored message goes to the nodes by reference (configurable), never into the checkpoints.
+    const message = await this.inputs.messageFor(run.eventId);
     await this.runs.transition(this.uow.autocommit, runId, 'running');
     await this.runRepository.setModel(runId, this.triage.model.name);
     const recorder = this.observer.recorder(this.triage.model.name);
     let stepStartedAt = new Date();
     try {
-      // durability "sync": each step's checkpoint is committed before the next step
-      // starts, so a crash at any line resumes from the step it was in.
+      // durability "exit": one checkpoint when the graph stops (at the review interrupt or the end), not one per
+      // step, which was most of a run's commits and checkpoint bytes. A crash mid-path resumes from the last
+      // checkpoint (the input, or the interrupt) and repeats the steps after it: they are safe to repeat by
+      // design (reads, LLM calls, and an outbox intent idempotent per run), so no reply is lost or doubled.
       for await (const update of await graph.stream(input, {
-        ...config,
+        configurable: { ...config.configurable, message },
         streamMode: 'updates',
-        durability: 'sync',
+        durability: 'exit',
         callbacks: [recorder],
         signal,
       })) {

@@ -25,7 +25,7 @@ const SECOND_DRAFT =
 
 interface Scenario {
   classification?: Partial<Classification>;
-  /** One draft per drafting round; each is followed by an assessment. */
+  /** One draft per drafting round; the model assesses each in the same answer. */
   drafts?: string[];
   assessedConfidence?: number;
   policy?: TriagePolicyConfig;
@@ -33,8 +33,8 @@ interface Scenario {
   outbox?: ReplyOutbox;
   gate?: AutoSendGate;
   followUps?: FollowUps;
-  /** What the model's instructionToAi answers say in classify and assess; both false by default. */
-  modelSeesInstructions?: { classify?: boolean; assess?: boolean };
+  /** What the model's instructionToAi answers say in classify and draft; both false by default. */
+  modelSeesInstructions?: { classify?: boolean; draft?: boolean };
 }
 
 /** A fresh graph with MemorySaver over a scripted chat model, per test. */
@@ -52,7 +52,7 @@ function scenario(options: Scenario = {}) {
   const replies: ScriptedReply[] = [{ ...classification, instructionToAi: seen.classify ?? false }];
   for (const draft of options.drafts ?? [FIRST_DRAFT]) {
     const assessment = { confidence: options.assessedConfidence ?? 0.9, reasons: ['Answers the question.'] };
-    replies.push(draft, { ...assessment, instructionToAi: seen.assess ?? false });
+    replies.push({ reply: draft, ...assessment, unsupportedClaims: [], instructionToAi: seen.draft ?? false });
   }
   const chat = new ScriptedChatModel(replies);
   const recorder = new InMemoryOutbox();
@@ -76,6 +76,9 @@ function scenario(options: Scenario = {}) {
     chat,
     outbox: recorder,
     start: () => graph.invoke({ runId: RUN_ID, message }, config),
+    /** Starts the way the backend does: the message by reference in the config, never in the state. */
+    startByReference: () => graph.invoke({ runId: RUN_ID }, { configurable: { ...config.configurable, message } }),
+    message,
     resume: (decision: unknown) => graph.invoke(new Command({ resume: decision }), config),
     /** Continues from the last checkpoint, as the runner's retried job does. */
     proceed: () => graph.invoke(null, config),
@@ -113,6 +116,17 @@ describe('email triage graph', () => {
     assert.equal(result.finalText, FIRST_DRAFT);
     assert.equal(result.confidence, 0.9);
     assert.deepEqual(await run.next(), []);
+  });
+
+  test('a message passed by reference in the config runs the same and never enters a checkpoint', async () => {
+    const run = scenario({ message: { text: 'Where is order #12345? MARKER-7f3a in the body.' } });
+    const result = await run.startByReference();
+    assert.equal(result.outcome, 'auto_send');
+    assert.equal(result.message, undefined);
+    assert.match(run.chat.calls[0]?.messages[1]?.text ?? '', /MARKER-7f3a/, 'classify read the message');
+    assert.match(run.chat.calls[1]?.messages[1]?.text ?? '', /MARKER-7f3a/, 'draft read the message');
+    const saved = JSON.stringify(await run.state());
+    assert.ok(!saved.includes('MARKER-7f3a'), 'the checkpointed state holds no copy of the email');
   });
 
   test('a follow-up the policy ignores ends after classify, with no draft and no reply', async () => {
@@ -271,8 +285,10 @@ describe('email triage graph', () => {
     assert.equal(request.classification.categoryConfidence, 1);
     // Confident now, yet a person named the category, so a person sees the new draft.
     assert.deepEqual(request.reasons, ['low_confidence', 'category_corrected']);
-    const draftPrompt = run.chat.calls[3]?.messages.map((message) => message.text).join('\n') ?? '';
-    assert.match(draftPrompt, /billing/);
+    // classify, draft, then the second draft: its per-email part names the corrected category.
+    assert.equal(run.chat.calls.length, 3);
+    const draftPrompt = run.chat.calls[2]?.messages[1]?.text ?? '';
+    assert.match(draftPrompt, /^Task: draft\n\nCategory: billing\./);
     assert.doesNotMatch(draftPrompt, /reviewer_feedback/);
     assert.equal(run.outbox.calls, 0);
     assert.equal((await run.state()).corrections, 1);
@@ -354,7 +370,7 @@ describe('email triage graph', () => {
     assert.equal(request.draft, SECOND_DRAFT);
     assert.equal(request.redraftsRemaining, 2);
     assert.ok(request.reasons.includes('redraft_requested'));
-    const redraftPrompt = run.chat.calls[3]?.messages.map((message) => message.text).join('\n') ?? '';
+    const redraftPrompt = run.chat.calls[2]?.messages.map((message) => message.text).join('\n') ?? '';
     assert.match(redraftPrompt, /<reviewer_feedback>\nApologise for the delay\.\n<\/reviewer_feedback>/);
     assert.ok(redraftPrompt.includes('Your order #12345 left our warehouse yesterday'));
 
@@ -508,8 +524,8 @@ describe('injection defence through the graph', () => {
     assert.equal(run.outbox.calls, 0);
   });
 
-  test("the model's instructionToAi in assess alone sends the draft to review", async () => {
-    const run = scenario({ ...talkedRound, modelSeesInstructions: { assess: true } });
+  test("the model's instructionToAi in the draft's self-assessment alone sends the draft to review", async () => {
+    const run = scenario({ ...talkedRound, modelSeesInstructions: { draft: true } });
     const request = expectReview(await run.start());
     assert.deepEqual(request.reasons, ['low_confidence']);
     assert.equal(request.confidence, 0);

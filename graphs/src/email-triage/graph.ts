@@ -63,7 +63,7 @@ export function createEmailTriageGraph(ports: TriagePorts) {
     .addNode('classify', classifyNode(ports))
     .addNode('follow_up', followUpNode(ports))
     .addNode('draft', draftNode(ports))
-    .addNode('score', scoreNode(ports))
+    .addNode('score', scoreNode())
     .addNode('route', routeNode(ports))
     .addNode('review', reviewNode(ports))
     .addNode('redraft', redraftNode())

@@ -1,7 +1,6 @@
-import { Annotation } from '@langchain/langgraph';
+import { Annotation, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { Citation, Classification, ReviewReason, Routing } from '@handoff/contracts';
-import type { KnowledgePassage } from '../knowledge/passages';
-import type { InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
+import type { Confidence, InboundMessage, ResumeDecision, RunOutcome } from '../schemas';
 import type { SafetyFinding } from '../safety';
 
 /** Plain overwrite channel with a starting value, so nodes never read undefined. */
@@ -12,8 +11,12 @@ function field<T>(initial: () => T) {
 export const TriageStateAnnotation = Annotation.Root({
   /** The workflow run this thread belongs to; also the LangGraph thread_id. */
   runId: Annotation<string>,
-  /** The inbound email being answered. Untrusted data. */
-  message: Annotation<InboundMessage>,
+  /**
+   * The inbound email being answered (untrusted data), when the caller puts it in the state. The backend does
+   * not: it passes the stored message in `configurable.message` on every invoke, so checkpoints never copy it
+   * (read it with `triageMessage`).
+   */
+  message: Annotation<InboundMessage | undefined>,
   /** The classify step's result, with deterministic risk flags merged in. */
   classification: field<Classification | null>(() => null),
   /** What the deterministic injection checks found in the message when they flagged it; empty when it passed. */
@@ -22,10 +25,10 @@ export const TriageStateAnnotation = Annotation.Root({
   draftText: field<string>(() => ''),
   /** Whether the knowledge base had anything to search when the draft was written. */
   knowledgeEnabled: field<boolean>(() => false),
-  /** The passages retrieval handed to the draft step, best first. */
-  passages: field<KnowledgePassage[]>(() => []),
   /** The passages the current draft cites. */
   citations: field<Citation[]>(() => []),
+  /** The model's own view of the current draft, written with it; the score step combines it with our checks. */
+  selfAssessment: field<Confidence | null>(() => null),
   /** Review reasons the score step found in the draft's grounding; the route step adds them. */
   groundingReasons: field<ReviewReason[]>(() => []),
   /** Confidence in [0, 1] that the draft can go out unreviewed. */
@@ -60,11 +63,21 @@ export function reviewRound(state: Pick<TriageState, 'redrafts' | 'corrections'>
   return state.redrafts + state.corrections;
 }
 
-/** What the backend passes to graph.invoke() to start a run. */
+/** What graph.invoke() starts a run with; without `message`, pass it as `configurable.message`. */
 export interface TriageInput {
   runId: string;
-  message: InboundMessage;
+  message?: InboundMessage;
 }
 
-/** A graph step: reads the state, returns the fields it changes. */
-export type TriageStep = (state: TriageState) => Promise<TriageUpdate> | TriageUpdate;
+/** A graph step: reads the state (and the invoke's config), returns the fields it changes. */
+export type TriageStep = (state: TriageState, config?: LangGraphRunnableConfig) => Promise<TriageUpdate> | TriageUpdate;
+
+/** The email a run answers: from the invoke's `configurable.message` (a reference kept out of checkpoints), else the state. */
+export function triageMessage(
+  state: Pick<TriageState, 'runId' | 'message'>,
+  config?: LangGraphRunnableConfig,
+): InboundMessage {
+  const message = (config?.configurable?.message as InboundMessage | undefined) ?? state.message;
+  if (!message) throw new Error(`run ${state.runId}: no message in the state or the config`);
+  return message;
+}

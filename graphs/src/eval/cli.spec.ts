@@ -160,8 +160,8 @@ describe('npm run eval with --provider openai', () => {
         },
       );
       assert.equal(exit.code, 0, exit.stderr);
-      // classify, draft and assess per message.
-      assert.equal(server.requests.length, 9);
+      // Two calls per message: classify, then the draft with its self-assessment.
+      assert.equal(server.requests.length, 6);
       assert.ok(server.requests.every((request) => request.body.model === 'gpt-eval'));
 
       const report = readReport(out);
@@ -181,13 +181,13 @@ describe('npm run eval with --provider openai', () => {
         [[2, 'shipping', 'billing']],
       );
       assert.ok(usage);
-      assert.equal(usage.calls, 9);
+      assert.equal(usage.calls, 6);
       assert.ok(usage.inputTokens > 0 && usage.outputTokens > 0);
       assert.equal(usage.costUsd, (usage.inputTokens * 1 + usage.outputTokens * 2) / 1e6);
       assert.equal(replyOverlap?.cases, 1);
       assert.ok((replyOverlap?.mean ?? 0) > 0);
       const markdown = readFileSync(join(out, 'report.md'), 'utf8');
-      assert.ok(markdown.includes(`${usage.inputTokens + usage.outputTokens} (9 calls)`));
+      assert.ok(markdown.includes(`${usage.inputTokens + usage.outputTokens} (6 calls)`));
       assert.ok(markdown.includes('| 2 | shipping | billing |'));
     } finally {
       await server.close();

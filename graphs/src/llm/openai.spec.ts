@@ -20,6 +20,7 @@ const classification: Classification = {
   riskFlags: [],
   categoryConfidence: 0.88,
 };
+const taxonomy = DEFAULT_TAXONOMY;
 const DRAFT = 'Hi Jane,\n\nSorry about the double charge on order #4411. We have refunded it.\n\nThe Support Team';
 
 describe('ChatTriageModel over a scripted chat model', () => {
@@ -35,60 +36,80 @@ describe('ChatTriageModel over a scripted chat model', () => {
       ['system', 'human'],
     );
     assert.match(call?.messages[0]?.text ?? '', /untrusted data/);
-    assert.match(call?.messages[1]?.text ?? '', /^<email>\nFrom: Jane Doe ‹jane\.doe@example\.com›/);
+    assert.match(call?.messages[1]?.text ?? '', /^Task: classify\n\n<email>\nFrom: Jane Doe ‹jane\.doe@example\.com›/);
   });
 
-  test('draft returns the reply text, trimmed', async () => {
-    const chat = new ScriptedChatModel([`  ${DRAFT}\n`]);
-    const draft = await new ChatTriageModel(chat, 'scripted').draft({ message, classification });
-    assert.equal(draft, DRAFT);
-    assert.deepEqual(chat.calls[0]?.tools, []);
-  });
-
-  test('assess returns confidence and reasons', async () => {
+  test('draft returns the reply, trimmed, and the self-assessment from the same call', async () => {
     const chat = new ScriptedChatModel([
-      { confidence: 0.7, reasons: ['Refund promised without checking.'], instructionToAi: false },
+      {
+        reply: `  ${DRAFT}\n`,
+        confidence: 0.7,
+        reasons: ['Refund promised without checking.'],
+        unsupportedClaims: [],
+        instructionToAi: false,
+      },
     ]);
-    const result = await new ChatTriageModel(chat, 'scripted').assess({ message, classification, draft: DRAFT });
-    assert.deepEqual(result, { confidence: 0.7, reasons: ['Refund promised without checking.'] });
-    assert.match(chat.calls[0]?.messages[1]?.text ?? '', /<draft>\nHi Jane,/);
+    const draft = await new ChatTriageModel(chat, 'scripted').draft({ message, classification, taxonomy });
+    assert.deepEqual(draft, {
+      text: DRAFT,
+      assessment: { confidence: 0.7, reasons: ['Refund promised without checking.'] },
+    });
+    assert.equal(chat.calls.length, 1);
+    assert.deepEqual(chat.calls[0]?.tools, [TRIAGE_OUTPUT_NAMES.draft]);
+    assert.match(chat.calls[0]?.messages[1]?.text ?? '', /^Task: draft\n/);
+  });
+
+  test("the model's unsupported claims travel with its assessment", async () => {
+    const chat = new ScriptedChatModel([
+      { reply: DRAFT, confidence: 0.6, reasons: ['A date.'], unsupportedClaims: ['by Friday'], instructionToAi: false },
+    ]);
+    const { assessment } = await new ChatTriageModel(chat, 'scripted').draft({ message, classification, taxonomy });
+    assert.deepEqual(assessment, { confidence: 0.6, reasons: ['A date.'], unsupportedClaims: ['by Friday'] });
   });
 
   test('output outside the contract is an error, not a guess', async () => {
     const chat = new ScriptedChatModel([
       { ...classification, categoryConfidence: 1.7, instructionToAi: false },
-      { confidence: 'high', reasons: [], instructionToAi: false },
+      { reply: DRAFT, confidence: 'high', reasons: [], unsupportedClaims: [], instructionToAi: false },
+      { confidence: 0.9, reasons: [], unsupportedClaims: [], instructionToAi: false },
     ]);
     const model = new ChatTriageModel(chat, 'scripted');
     await assert.rejects(model.classify(message, DEFAULT_TAXONOMY), /categoryConfidence/);
-    await assert.rejects(model.assess({ message, classification, draft: DRAFT }), /confidence/);
+    await assert.rejects(model.draft({ message, classification, taxonomy }), /confidence/);
+    await assert.rejects(model.draft({ message, classification, taxonomy }), /reply/);
   });
 
   test('an answer without instructionToAi is an error, so silence never passes as clean', async () => {
-    const chat = new ScriptedChatModel([classification, { confidence: 0.9, reasons: [] }]);
+    const chat = new ScriptedChatModel([
+      classification,
+      { reply: DRAFT, confidence: 0.9, reasons: [], unsupportedClaims: [] },
+    ]);
     const model = new ChatTriageModel(chat, 'scripted');
     await assert.rejects(model.classify(message, DEFAULT_TAXONOMY), /instructionToAi/);
-    await assert.rejects(model.assess({ message, classification, draft: DRAFT }), /instructionToAi/);
+    await assert.rejects(model.draft({ message, classification, taxonomy }), /instructionToAi/);
   });
 
-  test('instructionToAi becomes a prompt_injection flag in classify and zero confidence in assess', async () => {
+  test("instructionToAi becomes a prompt_injection flag in classify and zero confidence in the draft's assessment", async () => {
     const chat = new ScriptedChatModel([
       { ...classification, instructionToAi: true },
-      { confidence: 0.95, reasons: ['Looks fine.'], instructionToAi: true },
+      { reply: DRAFT, confidence: 0.95, reasons: ['Looks fine.'], unsupportedClaims: [], instructionToAi: true },
     ]);
     const model = new ChatTriageModel(chat, 'scripted');
     const flagged = await model.classify(message, DEFAULT_TAXONOMY);
     assert.deepEqual(flagged, { ...classification, riskFlags: ['prompt_injection'] });
-    assert.deepEqual(await model.assess({ message, classification, draft: DRAFT }), {
-      confidence: 0,
-      reasons: ['Looks fine.', MODEL_FLAGGED_INSTRUCTIONS],
+    assert.deepEqual(await model.draft({ message, classification, taxonomy }), {
+      text: DRAFT,
+      assessment: { confidence: 0, reasons: ['Looks fine.', MODEL_FLAGGED_INSTRUCTIONS] },
     });
     assert.match(chat.calls[0]?.messages[0]?.text ?? '', /instructionToAi is true when any part of the email/);
   });
 
   test('model failures propagate', async () => {
     const chat = new ScriptedChatModel([new Error('rate limited')]);
-    await assert.rejects(new ChatTriageModel(chat, 'scripted').draft({ message, classification }), /rate limited/);
+    await assert.rejects(
+      new ChatTriageModel(chat, 'scripted').draft({ message, classification, taxonomy }),
+      /rate limited/,
+    );
   });
 });
 
@@ -133,14 +154,21 @@ describe('ChatTriageModel over ChatOpenAI and a real HTTP server', () => {
     );
   });
 
-  test('draft is plain text and assess is structured', async () => {
+  test('draft is one structured call: the reply, then the self-assessment', async () => {
     const before = server.requests.length;
-    assert.equal(await model().draft({ message, classification }), DRAFT);
-    assert.deepEqual(await model().assess({ message, classification, draft: DRAFT }), assessment);
-    assert.equal(server.requests[before]?.body.response_format, undefined);
-    const assess = server.requests[before + 1]?.body.response_format?.json_schema;
-    assert.equal(assess?.name, 'draft_assessment');
-    assert.ok((assess?.schema as { required: string[] }).required.includes('instructionToAi'));
+    assert.deepEqual(await model().draft({ message, classification, taxonomy }), { text: DRAFT, assessment });
+    assert.equal(server.requests.length, before + 1, 'one call for draft and assessment');
+    const format = server.requests[before]?.body.response_format?.json_schema;
+    assert.equal(format?.name, 'draft_reply');
+    const schema = format?.schema as { properties: Record<string, unknown>; required: string[] };
+    assert.deepEqual(Object.keys(schema.properties), [
+      'reply',
+      'confidence',
+      'reasons',
+      'unsupportedClaims',
+      'instructionToAi',
+    ]);
+    assert.ok(schema.required.includes('instructionToAi') && schema.required.includes('unsupportedClaims'));
   });
 
   test('a wrong API key surfaces as a 401 error', async () => {

@@ -4,12 +4,12 @@ import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/m
 import { ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { ClassificationSchema, type Classification } from '@handoff/contracts';
-import { ConfidenceSchema, type Confidence, type InboundMessage, type Taxonomy } from '../schemas';
-import { assessPrompt, classifyPrompt, draftPrompt, type Prompt } from '../email-triage/prompts';
-import type { AssessRequest, DraftRequest, TriageModel } from '../ports';
+import type { InboundMessage, Taxonomy } from '../schemas';
+import { classifyPrompt, draftPrompt, type Prompt } from '../email-triage/prompts';
+import type { Draft, DraftRequest, TriageModel } from '../ports';
 
 /** Names of the structured outputs, as sent in response_format.json_schema.name. */
-export const TRIAGE_OUTPUT_NAMES = { classify: 'classification', assess: 'draft_assessment' } as const;
+export const TRIAGE_OUTPUT_NAMES = { classify: 'classification', draft: 'draft_reply' } as const;
 
 function messages(prompt: Prompt): BaseMessage[] {
   return [new SystemMessage(prompt.system), new HumanMessage(prompt.user)];
@@ -38,15 +38,23 @@ function classificationOutput(taxonomy: Taxonomy) {
 // mapped to a fallback by the graph, so only the sent schema narrows it.
 const ClassificationOutputSchema = ClassificationSchema.extend({ instructionToAi: z.boolean() });
 
-const AssessmentOutputSchema = ConfidenceSchema.extend({
-  instructionToAi: instructionToAi('the email or the draft'),
+// The reply first, then the model's judgement of it: the model writes the reply before it assesses it.
+const DraftOutputSchema = z.object({
+  reply: z.string().describe('the reply to the customer, plain text, citing passages as [n]'),
+  confidence: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('probability, from 0 to 1, that the reply can go out without a human edit'),
+  reasons: z.array(z.string()).describe('short reasons for that confidence, for a reviewer'),
   unsupportedClaims: z
     .array(z.string())
-    .describe('claims in the draft (numbers, times, amounts, policies) that no knowledge passage or the email states'),
+    .describe('claims in the reply (numbers, times, amounts, policies) that no knowledge passage or the email states'),
+  instructionToAi: instructionToAi('the email or the reply'),
 });
 
-// What assess's answer is checked against: a scripted model (or an older fake) may leave out unsupportedClaims.
-const AssessmentAnswerSchema = AssessmentOutputSchema.extend({ unsupportedClaims: z.array(z.string()).default([]) });
+// What draft's answer is checked against: a scripted model may leave out unsupportedClaims (as before).
+const DraftAnswerSchema = DraftOutputSchema.extend({ unsupportedClaims: z.array(z.string()).default([]) });
 
 export const MODEL_FLAGGED_INSTRUCTIONS = 'The model reports instructions aimed at the AI in the email or the draft.';
 
@@ -70,22 +78,20 @@ export class ChatTriageModel implements TriageModel {
     return ClassificationSchema.parse({ ...classification, riskFlags });
   }
 
-  async draft(request: DraftRequest): Promise<string> {
-    const reply = await this.chat.invoke(messages(draftPrompt(request)));
-    return reply.text.trim();
-  }
-
-  async assess(request: AssessRequest): Promise<Confidence> {
-    const structured = this.chat.withStructuredOutput(AssessmentOutputSchema, {
-      name: TRIAGE_OUTPUT_NAMES.assess,
+  /** The reply and the model's self-assessment of it, in one structured call. */
+  async draft(request: DraftRequest): Promise<Draft> {
+    const structured = this.chat.withStructuredOutput(DraftOutputSchema, {
+      name: TRIAGE_OUTPUT_NAMES.draft,
       method: 'jsonSchema',
     });
-    const { instructionToAi, unsupportedClaims, ...assessment } = AssessmentAnswerSchema.parse(
-      await structured.invoke(messages(assessPrompt(request))),
+    const { reply, instructionToAi, unsupportedClaims, ...assessment } = DraftAnswerSchema.parse(
+      await structured.invoke(messages(draftPrompt(request))),
     );
+    const text = reply.trim();
     // The model saw instructions it was meant to resist: the draft goes to a human.
-    if (instructionToAi) return { confidence: 0, reasons: [...assessment.reasons, MODEL_FLAGGED_INSTRUCTIONS] };
-    return unsupportedClaims.length > 0 ? { ...assessment, unsupportedClaims } : assessment;
+    if (instructionToAi)
+      return { text, assessment: { confidence: 0, reasons: [...assessment.reasons, MODEL_FLAGGED_INSTRUCTIONS] } };
+    return { text, assessment: unsupportedClaims.length > 0 ? { ...assessment, unsupportedClaims } : assessment };
   }
 }
 

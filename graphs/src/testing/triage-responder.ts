@@ -1,9 +1,14 @@
 import type { Classification } from '@handoff/contracts';
 import type { Confidence } from '../schemas';
 import { TRIAGE_OUTPUT_NAMES } from '../llm/openai';
-import { requestText, type ChatCompletionRequestBody, type FakeOpenAIResponder } from './fake-openai-server';
+import {
+  FakeOpenAIError,
+  requestText,
+  type ChatCompletionRequestBody,
+  type FakeOpenAIResponder,
+} from './fake-openai-server';
 
-/** What the fake model answers to each of ChatTriageModel's three calls; instructionToAi defaults to false. */
+/** What the fake model answers to ChatTriageModel's two calls (the draft call carries the assessment); instructionToAi defaults to false. */
 export interface TriageScript {
   classification: Classification & { instructionToAi?: boolean };
   draft: string;
@@ -21,10 +26,13 @@ export function triageResponder(script: TriageScript | ((prompt: string) => Tria
     switch (body.response_format?.json_schema?.name) {
       case TRIAGE_OUTPUT_NAMES.classify:
         return { instructionToAi: false, ...classification };
-      case TRIAGE_OUTPUT_NAMES.assess:
-        return { instructionToAi: false, unsupportedClaims: [], ...assessment };
+      case TRIAGE_OUTPUT_NAMES.draft:
+        return { reply: draft, instructionToAi: false, unsupportedClaims: [], ...assessment };
       default:
-        return draft;
+        throw new FakeOpenAIError(
+          400,
+          `triageResponder: unexpected call ${body.response_format?.json_schema?.name ?? '(plain text)'}`,
+        );
     }
   };
 }

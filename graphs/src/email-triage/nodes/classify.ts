@@ -2,7 +2,7 @@ import { ClassificationSchema, type Classification } from '@handoff/contracts';
 import { type Taxonomy } from '../../schemas';
 import type { TriagePorts } from '../../ports';
 import { scanMessage } from '../../safety';
-import type { TriageStep } from '../state';
+import { triageMessage, type TriageStep } from '../state';
 
 function knownCategory(classification: Classification, taxonomy: Taxonomy): Classification {
   if (taxonomy.some((category) => category.key === classification.category)) return classification;
@@ -13,7 +13,8 @@ function knownCategory(classification: Classification, taxonomy: Taxonomy): Clas
 }
 
 export function classifyNode({ model, policy }: TriagePorts): TriageStep {
-  return async ({ message }) => {
+  return async (state, config) => {
+    const message = triageMessage(state, config);
     const raw = ClassificationSchema.parse(await model.classify(message, policy.taxonomy));
     const classification = knownCategory(raw, policy.taxonomy);
     // Deterministic checks back up the model, which the email itself may have talked round.

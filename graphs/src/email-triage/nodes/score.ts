@@ -1,9 +1,8 @@
 import { type Classification, type ReviewReason } from '@handoff/contracts';
 import { unsupportedClaims } from '../../knowledge/grounding';
-import { ConfidenceSchema } from '../../schemas';
-import type { TriagePorts } from '../../ports';
 import { describeFinding, scanText, type SafetyFinding } from '../../safety';
-import type { TriageState, TriageStep } from '../state';
+import type { InboundMessage } from '../../schemas';
+import { triageMessage, type TriageState, type TriageStep } from '../state';
 import { requireClassification } from './require';
 
 /** A deterministic finding that caps confidence, with the reason a reviewer reads. */
@@ -51,7 +50,8 @@ export const UNSUPPORTED_CLAIM_CAP = 0.4;
  * the ones the model's own assessment found (openai); the token overlap runs for every provider.
  */
 export function groundingChecks(
-  state: Pick<TriageState, 'knowledgeEnabled' | 'citations' | 'draftText' | 'message'>,
+  state: Pick<TriageState, 'knowledgeEnabled' | 'citations' | 'draftText'>,
+  message: Pick<InboundMessage, 'subject' | 'text'>,
   modelClaims: string[] = [],
 ): { caps: Cap[]; reasons: ReviewReason[] } {
   if (!state.knowledgeEnabled) return { caps: [], reasons: [] };
@@ -61,7 +61,7 @@ export function groundingChecks(
       reasons: ['no_supporting_article'],
     };
   }
-  const email = `${state.message.subject}\n${state.message.text}`;
+  const email = `${message.subject}\n${message.text}`;
   const sources = state.citations.map((citation) => `${citation.title}\n${citation.chunk}`);
   const claims = [...new Set([...unsupportedClaims(state.draftText, sources, email), ...modelClaims])];
   if (claims.length === 0) return { caps: [], reasons: [] };
@@ -72,20 +72,15 @@ export function groundingChecks(
   };
 }
 
-export function scoreNode({ model }: TriagePorts): TriageStep {
-  return async (state) => {
+/**
+ * Combines the model's self-assessment, written with the draft (so this step makes no model call), with our
+ * own checks: the classifier's certainty, the draft's form and safety, and its grounding in the knowledge base.
+ */
+export function scoreNode(): TriageStep {
+  return (state, config) => {
     const classification = requireClassification(state);
-    const cited = state.passages.filter((passage) =>
-      state.citations.some((citation) => citation.articleId === passage.articleId && citation.chunk === passage.text),
-    );
-    const assessment = ConfidenceSchema.parse(
-      await model.assess({
-        message: state.message,
-        classification,
-        draft: state.draftText,
-        ...(state.knowledgeEnabled ? { passages: cited } : {}),
-      }),
-    );
+    const assessment = state.selfAssessment;
+    if (!assessment) throw new Error(`run ${state.runId}: score reached without the draft's self-assessment`);
     // The weaker of the two signals wins: a fine draft for the wrong category is
     // wrong, and a product would push two agreeing 0.9s below a 0.8 threshold.
     const reasons = [...assessment.reasons];
@@ -94,7 +89,7 @@ export function scoreNode({ model }: TriagePorts): TriageStep {
       const percent = Math.round(classification.categoryConfidence * 100);
       reasons.push(`The classifier is ${percent}% sure this is ${classification.category}.`);
     }
-    const grounding = groundingChecks(state, assessment.unsupportedClaims);
+    const grounding = groundingChecks(state, triageMessage(state, config), assessment.unsupportedClaims);
     for (const cap of [...draftChecks(state.draftText, classification, state.safetyFindings), ...grounding.caps]) {
       confidence = Math.min(confidence, cap.max);
       reasons.push(cap.reason);

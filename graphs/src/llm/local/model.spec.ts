@@ -85,23 +85,28 @@ describe('LocalTriageModel.classify', () => {
   });
 });
 
-describe('LocalTriageModel.draft and assess', () => {
+describe('LocalTriageModel.draft and its assessment', () => {
+  const taxonomy = DEFAULT_TAXONOMY;
+
   test('fills the first name and order number into a clean reply', async () => {
     const classification = await model.classify(orderEmail, DEFAULT_TAXONOMY);
-    const draft = await model.draft({ message: orderEmail, classification });
+    const { text: draft, assessment } = await model.draft({ message: orderEmail, classification, taxonomy });
     assert.ok(draft.startsWith('Hi Jane,\n\n'), draft);
     assert.ok(draft.includes('order #12345'), draft);
     assert.ok(draft.endsWith('The Support Team'));
     assert.deepEqual(draftChecks(draft, classification), []);
 
-    const assessment = await model.assess({ message: orderEmail, classification, draft });
     assert.equal(assessment.confidence, classification.categoryConfidence);
   });
 
   test('reads ORD- references and "Doe, Jane" display names', async () => {
     const message = email('Status', 'Any news on ORD-55102?', 'Doe, Jane');
     const classification = await model.classify(message, DEFAULT_TAXONOMY);
-    const draft = await model.draft({ message, classification: { ...classification, category: 'order_status' } });
+    const { text: draft } = await model.draft({
+      message,
+      classification: { ...classification, category: 'order_status' },
+      taxonomy,
+    });
     assert.ok(draft.startsWith('Hi Jane,'));
     assert.ok(draft.includes('order ORD-55102'));
   });
@@ -113,11 +118,13 @@ describe('LocalTriageModel.draft and assess', () => {
       category: 'order_status',
       categoryConfidence: 0.9,
     };
-    const draft = await model.draft({ message, classification });
+    const {
+      text: draft,
+      assessment: { confidence, reasons },
+    } = await model.draft({ message, classification, taxonomy });
     assert.ok(draft.startsWith('Hi there,'));
     assert.match(draft, /reply with your order number/);
 
-    const { confidence, reasons } = await model.assess({ message, classification, draft });
     assert.ok(Math.abs(confidence - 0.9 * 0.6 * 0.95) < 1e-9, `confidence ${confidence}`);
     assert.ok(reasons.some((reason) => reason.startsWith('No order number found')));
     assert.ok(reasons.some((reason) => reason.startsWith('Sender name unknown')));
@@ -125,10 +132,11 @@ describe('LocalTriageModel.draft and assess', () => {
 
   test('applies feedback it understands: apology, shorter, formal', async () => {
     const classification = await model.classify(orderEmail, DEFAULT_TAXONOMY);
-    const first = await model.draft({ message: orderEmail, classification });
-    const redraft = await model.draft({
+    const { text: first } = await model.draft({ message: orderEmail, classification, taxonomy });
+    const { text: redraft } = await model.draft({
       message: orderEmail,
       classification,
+      taxonomy,
       previousDraft: first,
       feedback: 'Please apologise, keep it shorter and use a more formal tone.',
     });
@@ -141,11 +149,13 @@ describe('LocalTriageModel.draft and assess', () => {
   test('hands feedback it cannot apply back to the reviewer, with zero confidence', async () => {
     const classification = await model.classify(orderEmail, DEFAULT_TAXONOMY);
     const feedback = 'Mention that returns are free until January.';
-    const redraft = await model.draft({ message: orderEmail, classification, previousDraft: 'x', feedback });
+    const {
+      text: redraft,
+      assessment: { confidence, reasons },
+    } = await model.draft({ message: orderEmail, classification, taxonomy, previousDraft: 'x', feedback });
     assert.ok(redraft.startsWith('[Note for the reviewer, remove before sending:'));
     assert.ok(redraft.includes(`"${feedback}"`));
 
-    const { confidence, reasons } = await model.assess({ message: orderEmail, classification, draft: redraft });
     assert.equal(confidence, 0);
     assert.ok(reasons.some((reason) => reason.includes('could not be applied')));
   });

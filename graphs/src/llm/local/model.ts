@@ -1,6 +1,7 @@
 import type { Classification } from '@handoff/contracts';
 import type { Confidence, InboundMessage, Taxonomy } from '../../schemas';
-import type { AssessRequest, DraftRequest, TriageModel } from '../../ports';
+import type { Draft, DraftRequest, TriageModel } from '../../ports';
+import type { KnowledgePassage } from '../../knowledge/passages';
 import { composeFromPassage } from '../../knowledge/compose';
 import { safetyFlags } from '../../safety';
 import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';
@@ -11,6 +12,13 @@ import { categoryIntent, hasSpecificReply, needsOrderReference, PLAIN_STYLE, ren
 
 function emailText(message: InboundMessage): string {
   return `${message.subject}\n${message.text}`;
+}
+
+export interface LocalAssessRequest {
+  message: InboundMessage;
+  classification: Classification;
+  draft: string;
+  passages?: KnowledgePassage[];
 }
 
 export interface LocalTriageModelOptions {
@@ -60,19 +68,33 @@ export class LocalTriageModel implements TriageModel {
     return { category: fallback, probability: 0 };
   }
 
-  async draft({ message, classification, feedback, passages = [] }: DraftRequest): Promise<string> {
+  /** The reply and its assessment; both are local computations, not model calls. */
+  async draft(request: DraftRequest): Promise<Draft> {
+    const { text, source } = this.write(request);
+    const { message, classification } = request;
+    return {
+      text,
+      assessment: await this.assess({ message, classification, draft: text, passages: source ? [source] : [] }),
+    };
+  }
+
+  private write({ message, classification, feedback, passages = [] }: DraftRequest): {
+    text: string;
+    source?: KnowledgePassage;
+  } {
     const fields = { firstName: firstName(message.from.name), orderRef: orderReference(emailText(message)) };
     // Knowledge first: the best passage's own sentences answer better than any template.
     // A reviewer's feedback asks for something the passage cannot say, so a redraft uses the template.
     const grounded = feedback === undefined ? composeFromPassage(passages, emailText(message), fields.firstName) : null;
-    if (grounded) return grounded.text;
-    if (feedback === undefined) return renderReply(classification.category, fields, PLAIN_STYLE);
+    if (grounded) return { text: grounded.text, source: grounded.passage };
+    if (feedback === undefined) return { text: renderReply(classification.category, fields, PLAIN_STYLE) };
     const { style, understood } = interpretFeedback(feedback);
     const reply = renderReply(classification.category, fields, style);
-    return understood ? reply : `${reviewerNote(feedback)}\n\n${reply}`;
+    return { text: understood ? reply : `${reviewerNote(feedback)}\n\n${reply}` };
   }
 
-  async assess({ message, classification, draft, passages = [] }: AssessRequest): Promise<Confidence> {
+  /** How far the draft can go out unreviewed, by rule; `passages` are the ones it was composed from. */
+  async assess({ message, classification, draft, passages = [] }: LocalAssessRequest): Promise<Confidence> {
     const { category, categoryConfidence, language } = classification;
     let confidence = categoryConfidence;
     const sure = `the classifier is ${Math.round(categoryConfidence * 100)}% sure`;
