@@ -101,9 +101,6 @@ async function servicePart(run: Run): Promise<void> {
     SMTP_URL: smtp.url,
     MAIL_FROM: 'support@handoff.bench',
     WORKER_CONCURRENCY: String(options.concurrency),
-    // The learned gate lets a category auto-send only once reviewers' labels show its precision, and a fresh
-    // database has none: the static thresholds let the emails crafted to auto-send do so.
-    AUTO_SEND_MODE: 'static',
     // The bench pushes far more than a client would; the limiter is not what it measures.
     INGEST_RATE_LIMIT_PER_MINUTE: '100000000',
     // The emails are crafted per path (auto-send or review) against the static thresholds; a fresh database
