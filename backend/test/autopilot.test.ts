@@ -7,6 +7,7 @@ import {
   ReviewDetailSchema,
   RunDetailsSchema,
   type Calibration,
+  type RunDetails,
 } from '@handoff/contracts';
 import { drawnForAudit } from '@handoff/graphs';
 import { startFakeOpenAIServer, triageResponder, type FakeOpenAIServer } from '@handoff/graphs/testing';
@@ -20,11 +21,14 @@ import { eventually, TEST_ADMIN, useWorldWithSmtp } from './support/test-service
  * recompute exactly the category that earned it auto-sends; audits arrive at the configured rate; and the
  * category drops back to review by itself once an audit fails.
  *
- * Target 0.9 (not the default 0.98, which needs 133 perfect outcomes per category) keeps the batches small;
- * the statistics at 0.98 are covered by graphs/src/gate/statistics.spec.ts.
+ * Target 0.85 with 20 outcomes at least (not the defaults 0.98 and 30: 0.98 needs 133 perfect outcomes per
+ * category) keeps the batches small while the bound still decides: 20 perfect outcomes bound precision at 0.881,
+ * 14 of 21 at well under the target. The statistics at 0.98 are covered by graphs/src/gate/statistics.spec.ts.
+ * Each batch is sent at once and the scripted reviewer works it concurrently: what a run proves does not depend
+ * on the order of runs, only the demotion step goes a few runs at a time so it stops soon after the drop.
  */
-const TARGET = 0.9;
-const MIN_EVIDENCE = 30;
+const TARGET = 0.85;
+const MIN_EVIDENCE = 20;
 const AUDIT_RATE = 0.2;
 const CONFIDENCE = 0.9;
 
@@ -93,18 +97,36 @@ async function send(truth: string, modelCategory: string): Promise<Sent> {
   return { runId: response.body.runId, truth, modelCategory };
 }
 
+const SETTLED = ['awaiting_review', 'sending', 'sent'];
 const settled = (runId: string) =>
-  context.api
-    .waitForRun(runId, ['awaiting_review', 'sending', 'sent'], 60_000)
-    .then((run) => RunDetailsSchema.parse(run));
+  context.api.waitForRun(runId, SETTLED, 60_000).then((run) => RunDetailsSchema.parse(run));
+
+/**
+ * Waits for a whole batch with one query per poll (a request per run and poll would load the very service
+ * doing the work), then reads each run once over the API.
+ */
+async function settledAll(batch: Sent[]): Promise<RunDetails[]> {
+  const ids = batch.map((sent) => sent.runId);
+  await eventually(
+    async () => {
+      const [row] = await world.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM workflow_runs WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[])`,
+        [ids, SETTLED],
+      );
+      return row!.n === ids.length || undefined;
+    },
+    `${ids.length} runs to settle`,
+    60_000,
+  );
+  return Promise.all(ids.map(async (id) => RunDetailsSchema.parse((await context.api.get(`/api/v1/runs/${id}`)).body)));
+}
 
 async function review(reviewId: string) {
   return ReviewDetailSchema.parse((await context.api.get(`/api/v1/reviews/${reviewId}`)).body);
 }
 
 /** The scripted reviewer: approves a right category; corrects a wrong one, then approves the redraft. */
-async function reviewerHandles(sent: Sent): Promise<'approved' | 'corrected'> {
-  const run = await settled(sent.runId);
+async function reviewerHandles(sent: Sent, run: RunDetails): Promise<'approved' | 'corrected'> {
   assert.equal(run.status, 'awaiting_review');
   const reviewId = run.reviewId!;
   if (sent.modelCategory === sent.truth) {
@@ -135,14 +157,17 @@ describe('the learned auto-send gate', () => {
   const batch1: Sent[] = [];
 
   test('with no evidence nothing goes out alone; reviewer verdicts become labels', async () => {
-    for (let i = 0; i < 30; i++) batch1.push(await send('order_status', 'order_status'));
-    // Shipping: the model is wrong a third of the time (billing questions it takes for shipping).
-    for (let i = 0; i < 30; i++) batch1.push(await send(i % 3 === 0 ? 'billing' : 'shipping', 'shipping'));
-    // The reviewer works the queue ten at a time, as a small team would.
-    const outcomes: string[] = [];
-    for (let i = 0; i < batch1.length; i += 10) {
-      const chunk = batch1.slice(i, i + 10).map(async (sent) => {
-        const run = await settled(sent.runId);
+    const truths = [
+      ...Array.from({ length: MIN_EVIDENCE }, () => ['order_status', 'order_status']),
+      // Shipping: the model is wrong a third of the time (billing questions it takes for shipping).
+      ...Array.from({ length: 21 }, (_, i) => [i % 3 === 0 ? 'billing' : 'shipping', 'shipping']),
+    ];
+    batch1.push(...(await Promise.all(truths.map(([truth, model]) => send(truth!, model!)))));
+    // The reviewers work the whole queue at once, as a team would.
+    const runs = await settledAll(batch1);
+    const outcomes = await Promise.all(
+      batch1.map(async (sent, i) => {
+        const run = runs[i]!;
         assert.deepEqual(run.routing, {
           decision: 'review',
           reasons: ['not_yet_earned'],
@@ -150,24 +175,23 @@ describe('the learned auto-send gate', () => {
           mode: 'learned',
           auditSample: false,
         });
-        return reviewerHandles(sent);
-      });
-      outcomes.push(...(await Promise.all(chunk)));
-    }
-    assert.equal(outcomes.filter((outcome) => outcome === 'corrected').length, 10);
+        return reviewerHandles(sent, run);
+      }),
+    );
+    assert.equal(outcomes.filter((outcome) => outcome === 'corrected').length, 7);
     await world.queuesDrained(60_000);
     const labels = await world.query<{ outcome: string; round: number; n: number }>(
       `SELECT outcome, round, count(*)::int AS n FROM review_labels GROUP BY outcome, round ORDER BY round, outcome`,
     );
     assert.deepEqual(labels, [
-      { outcome: 'recategorised', round: 0, n: 10 },
-      { outcome: 'sent_unedited', round: 0, n: 50 },
-      { outcome: 'sent_unedited', round: 1, n: 10 },
+      { outcome: 'recategorised', round: 0, n: 7 },
+      { outcome: 'sent_unedited', round: 0, n: 34 },
+      { outcome: 'sent_unedited', round: 1, n: 7 },
     ]);
     const audit = await world.query<{ data: { from: string; to: string } }>(
       `SELECT data FROM audit_log WHERE action = 'review.recategorise'`,
     );
-    assert.equal(audit.length, 10);
+    assert.equal(audit.length, 7);
     assert.deepEqual(audit[0]!.data.from, 'shipping');
     assert.deepEqual(audit[0]!.data.to, 'billing');
   });
@@ -209,15 +233,15 @@ describe('the learned auto-send gate', () => {
     );
     const order = categoryOf(snapshot, 'order_status');
     assert.equal(order.threshold, CONFIDENCE);
-    assert.equal(order.evidence, 31);
-    assert.equal(order.successes, 31);
+    assert.equal(order.evidence, MIN_EVIDENCE + 1);
+    assert.equal(order.successes, MIN_EVIDENCE + 1);
     assert.ok(order.precisionLowerBound! >= TARGET);
     assert.equal(order.coverage, 1);
     assert.ok(order.curve.length >= 1);
     const shipping = categoryOf(snapshot, 'shipping');
     assert.equal(shipping.mode, 'review');
-    assert.equal(shipping.evidence, 30);
-    assert.equal(shipping.successes, 20);
+    assert.equal(shipping.evidence, 21);
+    assert.equal(shipping.successes, 14);
     assert.ok(shipping.precisionLowerBound! < TARGET);
     const history = CalibrationHistorySchema.parse((await context.api.get('/api/v1/calibration/history')).body);
     assert.deepEqual(
@@ -228,21 +252,26 @@ describe('the learned auto-send gate', () => {
 
   const batch2: Sent[] = [];
   test('a later batch: auto-sends meet the target and audits are drawn at the configured rate', async () => {
-    for (let i = 0; i < 50; i++) batch2.push(await send('order_status', 'order_status'));
+    batch2.push(...(await Promise.all(Array.from({ length: 30 }, () => send('order_status', 'order_status')))));
     let audits = 0;
     let autoSent = 0;
     let autoSentRight = 0;
-    for (const sent of batch2) {
-      const run = await settled(sent.runId);
+    const runs = await settledAll(batch2);
+    const audited: Promise<unknown>[] = [];
+    for (const [i, sent] of batch2.entries()) {
+      const run = runs[i]!;
       const drawn = drawnForAudit(sent.runId, AUDIT_RATE);
       // The same draw the route step made: a hash of the run id, so retries agree.
       assert.equal(run.routing?.auditSample, drawn, `run ${sent.runId}`);
       if (drawn) {
         audits += 1;
         assert.deepEqual(run.routing?.reasons, ['audit_sample']);
-        const detail = await review(run.reviewId!);
-        assert.equal(detail.request.auditSample, true);
-        await reviewerHandles(sent);
+        audited.push(
+          review(run.reviewId!).then((detail) => {
+            assert.equal(detail.request.auditSample, true);
+            return reviewerHandles(sent, run);
+          }),
+        );
       } else {
         autoSent += 1;
         if (sent.truth === run.classification?.category) autoSentRight += 1;
@@ -255,9 +284,10 @@ describe('the learned auto-send gate', () => {
         });
       }
     }
+    await Promise.all(audited);
     assert.ok(autoSent > 0);
     assert.ok(autoSentRight / autoSent >= TARGET);
-    // Stated tolerance: three binomial standard deviations at n = 50, p = 0.2 (±0.17).
+    // Stated tolerance: three binomial standard deviations at n = 30, p = 0.2 (±0.22).
     const tolerance = 3 * Math.sqrt((AUDIT_RATE * (1 - AUDIT_RATE)) / batch2.length);
     assert.ok(Math.abs(audits / batch2.length - AUDIT_RATE) <= tolerance, `audit rate ${audits / batch2.length}`);
     const queue = QueuePageSchema.parse((await context.api.get('/api/v1/reviews?status=decided&limit=200')).body);
@@ -266,14 +296,16 @@ describe('the learned auto-send gate', () => {
 
   test('when audits start failing the category drops back to review by itself, audited and measured', async () => {
     // The model starts taking billing questions for order status; only audits reach a person.
+    // Five runs at a time; the reviewer settles each group's audits one by one, looking after each.
     let demoted = false;
     let failedAudits = 0;
-    for (let i = 0; i < 60 && !demoted; i++) {
-      const sent = await send('billing', 'order_status');
-      const run = await settled(sent.runId);
-      if (run.routing?.auditSample) {
+    for (let sentSoFar = 0; sentSoFar < 60 && !demoted; sentSoFar += 5) {
+      const group = await Promise.all(Array.from({ length: 5 }, () => send('billing', 'order_status')));
+      const runs = await settledAll(group);
+      for (const [i, sent] of group.entries()) {
+        if (demoted || !runs[i]!.routing?.auditSample) continue;
         const before = (await calibration()).updatedAt;
-        await reviewerHandles(sent);
+        await reviewerHandles(sent, runs[i]!);
         // A failed audit recomputes the gate at once; wait for that recompute, then look.
         const after = await eventually(async () => {
           const snapshot = await calibration();

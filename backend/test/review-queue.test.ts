@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { OverviewSchema, QueuePageSchema, type QueueItem } from '@handoff/contracts';
+import { OverviewSchema, QueuePageSchema, TimeseriesSchema, type QueueItem } from '@handoff/contracts';
 import { ApiClient, type ApiResponse } from './support/api-client';
 import { SEED_CATEGORIES, seedOverviewDataset, seedReviews } from './support/seed';
 import { TestWorld } from './support/test-service';
@@ -199,5 +199,73 @@ describe('the overview', () => {
       [['all', 0]],
     );
     assert.equal((await api.get('/api/v1/stats/overview?from=2020-01-02&to=2020-01-01')).status, 400);
+  });
+
+  test('the daily series: one statement, each day equal to the overview of that day', async () => {
+    const seed = (day: string) => seedOverviewDataset((sql, params) => world.query(sql, params), day);
+    // Day one once, day two nothing, day three twice.
+    await seed('2021-03-01T10:00:00Z');
+    await seed('2021-03-03T10:00:00Z');
+    await seed('2021-03-03T10:00:00Z');
+    // The first day is clipped to the period's start: still after the seeded runs' 10:00.
+    const [from, to] = ['2021-03-01T06:00:00.000Z', '2021-03-04T00:00:00.000Z'];
+    const response: ApiResponse = await api.get(`/api/v1/stats/timeseries?from=${from}&to=${to}&bucket=day`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const series = TimeseriesSchema.parse(response.body);
+    assert.deepEqual([series.from, series.to, series.bucket], [from, to, 'day']);
+    const minutes = (n: number) => n * 60_000;
+    assert.deepEqual(
+      series.points.map((p) => [p.start, p.end, p.volume, p.autoSent, p.decided, p.approvedUnedited]),
+      [
+        [from, '2021-03-02T00:00:00.000Z', 5, 1, 3, 1],
+        ['2021-03-02T00:00:00.000Z', '2021-03-03T00:00:00.000Z', 0, 0, 0, 0],
+        ['2021-03-03T00:00:00.000Z', to, 10, 2, 6, 2],
+      ],
+    );
+    assert.deepEqual(
+      series.points.map((p) => p.medianTimeToDecisionMs),
+      [minutes(20), null, minutes(20)],
+    );
+    // Every day's figures are the overview's "all" row for exactly that day.
+    for (const point of series.points) {
+      const day = OverviewSchema.parse(
+        (await api.get(`/api/v1/stats/overview?from=${point.start}&to=${point.end}`)).body,
+      );
+      const all = day.rows.find((row) => row.category === 'all')!;
+      assert.deepEqual(
+        {
+          volume: point.volume,
+          autoSent: point.autoSent,
+          autoSendRate: point.autoSendRate,
+          approvedUnedited: point.approvedUnedited,
+          approvalWithoutEditRate: point.approvalWithoutEditRate,
+          decided: point.decided,
+          medianTimeToDecisionMs: point.medianTimeToDecisionMs,
+        },
+        {
+          volume: all.volume,
+          autoSent: all.autoSent,
+          autoSendRate: all.autoSendRate,
+          approvedUnedited: all.approvedUnedited,
+          approvalWithoutEditRate: all.approvalWithoutEditRate,
+          decided: all.approvedUnedited + all.edited + all.rejected,
+          medianTimeToDecisionMs: all.medianTimeToDecisionMs,
+        },
+        point.start,
+      );
+    }
+    for (const bad of [
+      `from=${to}&to=${from}`,
+      `from=${from}&to=${to}&bucket=hour`,
+      'from=2020-01-01&to=2021-01-02',
+      'from=yesterday',
+    ]) {
+      const refused = await api.get(`/api/v1/stats/timeseries?${bad}`);
+      assert.equal(refused.status, 400, bad);
+      assert.doesNotMatch(JSON.stringify(refused.body), /at .*\.js/, 'no stack trace');
+    }
+    // The default period: the last 30 days to now, a point per day it touches.
+    const recent = TimeseriesSchema.parse((await api.get('/api/v1/stats/timeseries')).body);
+    assert.equal(recent.points.length, 31);
   });
 });

@@ -150,6 +150,7 @@ describe('review UI API: accounts and sessions', () => {
       ['POST', `/api/v1/reviews/${id}/decision`],
       ['GET', '/api/v1/history'],
       ['GET', '/api/v1/stats/overview'],
+      ['GET', '/api/v1/stats/timeseries'],
       ['GET', `/api/v1/runs/${id}`],
       ['GET', '/api/v1/graphs/email-triage/mermaid'],
       ['GET', '/api/v1/graphs/email-triage'],

@@ -321,6 +321,41 @@ export const OverviewSchema = z.object({
 export type OverviewRow = z.infer<typeof OverviewRowSchema>;
 export type Overview = z.infer<typeof OverviewSchema>;
 
+/**
+ * GET /api/v1/stats/timeseries?from=&to=&bucket=day (ISO dates; default the last 30 days; at most 366 days).
+ * The overview's "all" figures per UTC day of [from, to): one point per day, days without runs included, the
+ * first and last clipped to the period; each point equals GET /api/v1/stats/overview for its [start, end).
+ */
+export const TimeseriesQuerySchema = z.object({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  bucket: z.literal('day').default('day'),
+});
+export const TimeseriesPointSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  /** Runs that were not ignored, created in [start, end). */
+  volume: z.number().int(),
+  autoSent: z.number().int(),
+  /** autoSent over volume (0 when there is no volume). */
+  autoSendRate: z.number(),
+  /** Reviews of those runs with a final decision (approve, edit or reject). */
+  decided: z.number().int(),
+  approvedUnedited: z.number().int(),
+  /** approvedUnedited over decided (0 when nothing was decided). */
+  approvalWithoutEditRate: z.number(),
+  /** Median from review opened to final decision; null when nothing was decided. */
+  medianTimeToDecisionMs: z.number().nullable(),
+});
+export const TimeseriesSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  bucket: z.literal('day'),
+  points: z.array(TimeseriesPointSchema),
+});
+export type TimeseriesPoint = z.infer<typeof TimeseriesPointSchema>;
+export type Timeseries = z.infer<typeof TimeseriesSchema>;
+
 /** POST /api/v1/digest/send?date=YYYY-MM-DD (admin) → 202 DigestSchema: the day's digest row, its send queued. */
 export const DigestSendQuerySchema = z.object({
   date: z.iso.date({ message: 'date must be YYYY-MM-DD' }),

@@ -52,7 +52,7 @@ export const { seedReviews, seedOverviewDataset, SEED_CATEGORIES } = loadBackend
     db: { query: (sql: string, params: unknown[]) => Promise<unknown> },
     options: { count: number; status?: 'pending' | 'redrafting' | 'decided'; offset?: number },
   ) => Promise<void>;
-  seedOverviewDataset: (query: (sql: string, params: unknown[]) => Promise<unknown>) => Promise<void>;
+  seedOverviewDataset: (query: (sql: string, params: unknown[]) => Promise<unknown>, day?: string) => Promise<void>;
   SEED_CATEGORIES: string[];
 };
 /** The backend suite's email factories (`backend/test/support/emails.ts`). */

@@ -1,8 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { ReviewDetailSchema } from '@handoff/contracts';
-import { SEED_CATEGORIES, Stack, seedOverviewDataset, seedReviews } from './harness';
+import { ROOT, SEED_CATEGORIES, Stack, seedOverviewDataset, seedReviews } from './harness';
 
 // Its own stack: the bulk-seeded queue would push the live items of review-ui.test.ts off the first page.
 const stack = new Stack();
@@ -336,6 +340,70 @@ describe('browsing the queue in Chromium', () => {
         ),
       [['All categories', '0', '0.0%', '0.0%', '0.0%', '—']],
     );
+    await context.close();
+  });
+
+  test('the overview charts each day of the period, drawn by the server, axe-clean', async () => {
+    // The dataset of the test above on 2020-01-01, nothing on the 2nd, twice on the 3rd.
+    const query = (sql: string, params: unknown[]) => stack.world.query(sql, params);
+    await seedOverviewDataset(query, '2020-01-03T10:00:00Z');
+    await seedOverviewDataset(query, '2020-01-03T11:00:00Z');
+    const { context, page } = await stack.newPage();
+    await stack.signIn(page);
+    await page.goto(`${stack.uiUrl}/overview?from=2020-01-01&to=2020-01-04`);
+    await page.getByRole('heading', { name: 'By day' }).waitFor();
+    const charts = await page
+      .locator('figure.chart svg[role=img]')
+      .evaluateAll((svgs) => svgs.map((svg) => svg.getAttribute('aria-label')));
+    assert.deepEqual(charts, [
+      'Runs per day, with the auto-sent part',
+      'Auto-send rate per day',
+      'Approval without edit per day',
+      'Median time to decision per day',
+    ]);
+    const tooltips = (name: string) =>
+      page
+        .getByRole('img', { name, exact: true })
+        .locator('g > title')
+        .evaluateAll((titles) => titles.map((title) => title.textContent));
+    assert.deepEqual(await tooltips('Runs per day, with the auto-sent part'), [
+      '2020-01-01: 5 runs, 1 auto-sent',
+      '2020-01-02: 0 runs, 0 auto-sent',
+      '2020-01-03: 10 runs, 2 auto-sent',
+    ]);
+    // Rates and durations leave a day without data as a gap: no dot for the 2nd.
+    assert.deepEqual(await tooltips('Auto-send rate per day'), [
+      '2020-01-01: 20.0% auto-sent (1 of 5)',
+      '2020-01-03: 20.0% auto-sent (2 of 10)',
+    ]);
+    assert.deepEqual(await tooltips('Approval without edit per day'), [
+      '2020-01-01: 33.3% approved without edit (1 of 3)',
+      '2020-01-03: 33.3% approved without edit (2 of 6)',
+    ]);
+    assert.deepEqual(await tooltips('Median time to decision per day'), [
+      '2020-01-01: median 20 min over 3 decisions',
+      '2020-01-03: median 20 min over 6 decisions',
+    ]);
+    // Bar heights follow the counts: the 3rd's bar is twice the 1st's, the 2nd has none.
+    const heights = await page
+      .getByRole('img', { name: 'Runs per day, with the auto-sent part', exact: true })
+      .locator('g.bar rect:first-of-type')
+      .evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('height'))));
+    assert.equal(heights[1], 0);
+    assert.ok(Math.abs(heights[2]! - 2 * heights[0]!) < 0.01, `heights ${heights.join(', ')}`);
+    const results = await new AxeBuilder({ page }).analyze();
+    assert.deepEqual(
+      results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      [],
+    );
+    // Refreshed in docs/screenshots with UPDATE_SCREENSHOTS=1, like review-ui.test.ts's.
+    const shots = process.env.UPDATE_SCREENSHOTS
+      ? join(ROOT, 'docs/screenshots')
+      : mkdtempSync(join(tmpdir(), 'handoff-ui-shots-'));
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Overview, OverviewRow } from '@handoff/contracts';
+import type { Overview, OverviewRow, Timeseries } from '@handoff/contracts';
 import { AuditRepository } from '../audit/audit.repository';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.schema';
@@ -85,6 +85,27 @@ export class StatsService {
         actor: entry.actor,
         action: entry.action,
         data: entry.data,
+      })),
+    };
+  }
+
+  /** The overview's "all" volume, auto-send and approval-without-edit rates and median time to decision per UTC day. */
+  async timeseries(from: Date, to: Date): Promise<Timeseries> {
+    const days = await this.runs.dailyOverview(from, to);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      bucket: 'day',
+      points: days.map((day) => ({
+        start: new Date(day.start).toISOString(),
+        end: new Date(day.end).toISOString(),
+        volume: day.volume,
+        autoSent: day.auto_sent,
+        autoSendRate: rate(day.auto_sent, day.volume),
+        decided: day.decided,
+        approvedUnedited: day.approved,
+        approvalWithoutEditRate: rate(day.approved, day.decided),
+        medianTimeToDecisionMs: day.median_ms === null ? null : Math.round(day.median_ms),
       })),
     };
   }

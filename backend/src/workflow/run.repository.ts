@@ -44,6 +44,37 @@ export interface OverviewRow {
   completion_tokens: number;
 }
 
+export interface DailyOverviewRow {
+  start: Date;
+  end: Date;
+  volume: number;
+  auto_sent: number;
+  decided: number;
+  approved: number;
+  median_ms: number | null;
+}
+
+/**
+ * The overview's runs ($1 <= created_at < $2, not ignored) with their review and reply, and each review's
+ * final decision (redrafts and category corrections are not final): shared so the per-category overview and
+ * the daily series count alike.
+ */
+const RUNS_IN_PERIOD = `runs AS (
+         SELECT r.id, r.created_at, COALESCE(r.classification->>'category', 'unclassified') AS category,
+                t.id AS task_id, t.created_at AS opened_at, t.due_at, o.approved_by, o.status AS delivery_status
+         FROM workflow_runs r
+         LEFT JOIN review_tasks t ON t.run_id = r.id
+         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
+         WHERE r.created_at >= $1 AND r.created_at < $2 AND r.status <> 'ignored'
+       )`;
+const FINAL_DECISIONS = `final AS (
+         SELECT DISTINCT ON (d.task_id) d.task_id, d.action, d.decided_at
+         FROM review_decisions d JOIN runs ON runs.task_id = d.task_id
+         WHERE d.action NOT IN ('redraft', 'recategorise')
+         ORDER BY d.task_id, d.round DESC
+       )`;
+const MEDIAN_MS = `percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.decided_at - runs.opened_at) * 1000)`;
+
 /** Runs that ended and cannot be replayed: their graph state is no longer needed. */
 const ENDED = ['sent', 'answered', 'rejected', 'ignored', 'timed_out', 'superseded'];
 
@@ -209,19 +240,7 @@ export class RunRepository {
    */
   overview(from: Date, to: Date): Promise<OverviewRow[]> {
     return this.dataSource.query(
-      `WITH runs AS (
-         SELECT r.id, COALESCE(r.classification->>'category', 'unclassified') AS category, t.id AS task_id,
-                t.created_at AS opened_at, t.due_at, o.approved_by, o.status AS delivery_status
-         FROM workflow_runs r
-         LEFT JOIN review_tasks t ON t.run_id = r.id
-         LEFT JOIN outbound_messages o ON o.run_id = r.id AND o.kind = 'reply'
-         WHERE r.created_at >= $1 AND r.created_at < $2 AND r.status <> 'ignored'
-       ), final AS (
-         SELECT DISTINCT ON (d.task_id) d.task_id, d.action, d.decided_at
-         FROM review_decisions d JOIN runs ON runs.task_id = d.task_id
-         WHERE d.action NOT IN ('redraft', 'recategorise')
-         ORDER BY d.task_id, d.round DESC
-       ), tokens AS (
+      `WITH ${RUNS_IN_PERIOD}, ${FINAL_DECISIONS}, tokens AS (
          SELECT c.run_id, sum(COALESCE(c.prompt_tokens, 0))::int AS prompt_tokens,
                 sum(COALESCE(c.completion_tokens, 0))::int AS completion_tokens
          FROM llm_calls c JOIN runs ON runs.id = c.run_id
@@ -234,8 +253,7 @@ export class RunRepository {
               count(*) FILTER (WHERE f.action = 'approve')::int AS approved,
               count(*) FILTER (WHERE f.action = 'edit')::int AS edited,
               count(*) FILTER (WHERE f.action = 'reject')::int AS rejected,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.decided_at - runs.opened_at) * 1000)
-                AS median_ms,
+              ${MEDIAN_MS} AS median_ms,
               count(*) FILTER (WHERE runs.due_at < COALESCE(f.decided_at, now()))::int AS past_due,
               count(*) FILTER (WHERE runs.delivery_status = 'failed')::int AS deliveries_failed,
               count(*) FILTER (WHERE runs.delivery_status = 'uncertain')::int AS deliveries_uncertain,
@@ -244,6 +262,35 @@ export class RunRepository {
        FROM runs LEFT JOIN final f ON f.task_id = runs.task_id LEFT JOIN tokens k ON k.run_id = runs.id
        GROUP BY GROUPING SETS ((runs.category), ())
        ORDER BY GROUPING(runs.category) DESC, runs.category`,
+      [from, to],
+    );
+  }
+
+  /**
+   * The overview's "all" counts per UTC day of [from, to), in one statement: every day of the period has a
+   * row (zeros when it had no runs), the first and last clipped to the period, so each row equals
+   * `overview(start, end)`'s "all" row.
+   */
+  dailyOverview(from: Date, to: Date): Promise<DailyOverviewRow[]> {
+    return this.dataSource.query(
+      `WITH ${RUNS_IN_PERIOD}, ${FINAL_DECISIONS}, days AS (
+         SELECT GREATEST(d AT TIME ZONE 'UTC', $1::timestamptz) AS start,
+                LEAST((d + interval '1 day') AT TIME ZONE 'UTC', $2::timestamptz) AS "end"
+         FROM generate_series(date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC'),
+                              $2::timestamptz AT TIME ZONE 'UTC', interval '1 day') AS d
+         WHERE d AT TIME ZONE 'UTC' < $2::timestamptz
+       )
+       SELECT days.start, days."end",
+              count(runs.id)::int AS volume,
+              count(*) FILTER (WHERE runs.approved_by = 'auto')::int AS auto_sent,
+              count(f.task_id)::int AS decided,
+              count(*) FILTER (WHERE f.action = 'approve')::int AS approved,
+              ${MEDIAN_MS} AS median_ms
+       FROM days
+       LEFT JOIN runs ON runs.created_at >= days.start AND runs.created_at < days."end"
+       LEFT JOIN final f ON f.task_id = runs.task_id
+       GROUP BY days.start, days."end"
+       ORDER BY days.start`,
       [from, to],
     );
   }

@@ -1,4 +1,5 @@
 import type { CalibrationCurvePoint } from '@handoff/contracts';
+import { linePath as path } from '../lib/svg-chart';
 
 interface Props {
   category: string;
@@ -12,8 +13,6 @@ const H = 180;
 const PAD = { left: 40, right: 10, top: 10, bottom: 34 };
 const x = (coverage: number) => PAD.left + coverage * (W - PAD.left - PAD.right);
 const y = (precision: number) => H - PAD.bottom - precision * (H - PAD.top - PAD.bottom);
-const path = (points: [number, number][]) =>
-  points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ');
 
 /**
  * The coverage–precision curve of one category, drawn on the server as SVG: for each threshold, the share

@@ -12,6 +12,7 @@ import {
   CalibrationSchema,
   HistoryPageSchema,
   OverviewSchema,
+  TimeseriesSchema,
   QueuePageSchema,
   ReviewDetailSchema,
   ReviewerListSchema,
@@ -114,6 +115,8 @@ export const api = {
   audit: (id: string) => backendGet(`/api/v1/reviews/${encodeURIComponent(id)}/audit`, AuditTrailSchema),
   history: (cursor?: string) => backendGet(`/api/v1/history${query({ limit: 50, cursor })}`, HistoryPageSchema),
   overview: (from?: string, to?: string) => backendGet(`/api/v1/stats/overview${query({ from, to })}`, OverviewSchema),
+  timeseries: (from: string, to: string) =>
+    backendGet(`/api/v1/stats/timeseries${query({ from, to, bucket: 'day' })}`, TimeseriesSchema),
   reviewers: () => backendGet('/api/v1/reviewers', ReviewerListSchema),
   run: (id: string) => backendGet(`/api/v1/runs/${encodeURIComponent(id)}`, RunDetailsSchema),
   calibration: () => backendGet('/api/v1/calibration', CalibrationSchema),

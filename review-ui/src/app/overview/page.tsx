@@ -1,3 +1,5 @@
+import type { Overview, Timeseries } from '@handoff/contracts';
+import { DailyChart } from '../../components/DailyChart';
 import { api, requireSession } from '../../lib/api';
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -11,6 +13,70 @@ function duration(ms: number | null): string {
 
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
+/** GET /api/v1/stats/timeseries answers for a year of days at most. */
+const MAX_CHART_DAYS = 366;
+
+/** The four daily charts: volume with its auto-sent part, auto-send rate, approval without edit, time to decision. */
+function Charts({ series, all }: { series: Timeseries; all: Overview['rows'][number] }) {
+  const days = series.points.map((point) => ({ ...point, day: point.start.slice(0, 10) }));
+  return (
+    <div className="charts">
+      <DailyChart
+        title="Runs per day, with the auto-sent part"
+        kind="bars"
+        unit="count"
+        points={days.map((d) => ({
+          day: d.day,
+          value: d.volume,
+          part: d.autoSent,
+          label: `${d.day}: ${d.volume} runs, ${d.autoSent} auto-sent`,
+        }))}
+        caption={`Light: runs; dark: those sent without a review. ${all.volume} runs in the period, ${all.autoSent} auto-sent.`}
+      />
+      <DailyChart
+        title="Auto-send rate per day"
+        kind="line"
+        unit="rate"
+        points={days.map((d) => ({
+          day: d.day,
+          value: d.volume ? d.autoSendRate : null,
+          label: d.volume
+            ? `${d.day}: ${pct(d.autoSendRate)} auto-sent (${d.autoSent} of ${d.volume})`
+            : `${d.day}: no runs`,
+        }))}
+        caption={`Runs sent without a review over all runs; days without runs are gaps. ${pct(all.autoSendRate)} over the period.`}
+      />
+      <DailyChart
+        title="Approval without edit per day"
+        kind="line"
+        unit="rate"
+        points={days.map((d) => ({
+          day: d.day,
+          value: d.decided ? d.approvalWithoutEditRate : null,
+          label: d.decided
+            ? `${d.day}: ${pct(d.approvalWithoutEditRate)} approved without edit (${d.approvedUnedited} of ${d.decided})`
+            : `${d.day}: no decisions`,
+        }))}
+        caption={`Final decisions that approved the draft as written; days without decisions are gaps. ${pct(all.approvalWithoutEditRate)} over the period.`}
+      />
+      <DailyChart
+        title="Median time to decision per day"
+        kind="line"
+        unit="duration"
+        points={days.map((d) => ({
+          day: d.day,
+          value: d.medianTimeToDecisionMs,
+          label:
+            d.medianTimeToDecisionMs === null
+              ? `${d.day}: no decisions`
+              : `${d.day}: median ${duration(d.medianTimeToDecisionMs)} over ${d.decided} decisions`,
+        }))}
+        caption={`From review opened to final decision, by the day the run came in. ${duration(all.medianTimeToDecisionMs)} over the period.`}
+      />
+    </div>
+  );
+}
+
 export default async function OverviewPage({
   searchParams,
 }: {
@@ -21,6 +87,10 @@ export default async function OverviewPage({
   const overview = await api.overview(isDate(from) ? from : undefined, isDate(to) ? to : undefined);
   const shownFrom = overview.from.slice(0, 10);
   const shownTo = overview.to.slice(0, 10);
+  const days = (Date.parse(overview.to) - Date.parse(overview.from)) / 86_400_000;
+  // The same period as the table, to the millisecond.
+  const series = days <= MAX_CHART_DAYS ? await api.timeseries(overview.from, overview.to) : null;
+  const all = overview.rows.find((row) => row.category === 'all') ?? overview.rows[0]!;
   return (
     <>
       <h1>Overview</h1>
@@ -62,6 +132,12 @@ export default async function OverviewPage({
           ))}
         </tbody>
       </table>
+      <h2>By day</h2>
+      {series ? (
+        <Charts series={series} all={all} />
+      ) : (
+        <p className="muted">Charts cover {MAX_CHART_DAYS} days at most; choose a shorter period to see them.</p>
+      )}
     </>
   );
 }
