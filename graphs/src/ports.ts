@@ -31,6 +31,11 @@ export interface TriageModel {
   /** Stable name recorded with each run, e.g. "local-linear" or "openai:gpt-4o-mini". */
   readonly name: string;
   classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification>;
+  /** A model with versions (the retrainable offline model): the classification and the version that made it. */
+  classifyVersioned?(
+    message: InboundMessage,
+    taxonomy: Taxonomy,
+  ): Promise<{ classification: Classification; modelVersion: number | null }>;
   draft(request: DraftRequest): Promise<string>;
   /** The model's own view of how safe the draft is to send unreviewed. */
   assess(request: AssessRequest): Promise<Confidence>;
