@@ -27,7 +27,8 @@ export const ModelMetricsSchema = z.object({
 export type ModelMetrics = z.infer<typeof ModelMetricsSchema>;
 
 export const StageRecordSchema = z.object({
-  status: z.enum(['done', 'failed']),
+  /** running: an attempt is under way (attempts counts it) · done · failed: the last attempt failed. */
+  status: z.enum(['running', 'done', 'failed']),
   attempts: z.number().int().nonnegative(),
   at: z.iso.datetime(),
   /** What the stage produced (counts, figures), or its last error. */

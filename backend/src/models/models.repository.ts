@@ -113,6 +113,18 @@ export class ModelsRepository {
       .execute();
   }
 
+  /** An attempt at a stage begins: recorded first, so the page shows it and a failure to write stops it early. */
+  async stageStarted(version: number, stage: ModelStage, attempts: number): Promise<void> {
+    const record = { status: 'running', attempts, at: new Date().toISOString(), output: null, error: null };
+    await this.rows()
+      .createQueryBuilder()
+      .update()
+      .set({ stages: () => `stages || jsonb_build_object(:stage::text, :record::jsonb)` })
+      .where('version = :version', { version })
+      .setParameters({ stage, record: JSON.stringify(record) })
+      .execute();
+  }
+
   /** A stage used its last attempt: the candidate is rejected with the stage's name and error. */
   async stageFailed(version: number, stage: ModelStage, record: NonNullable<StageRecords[ModelStage]>): Promise<void> {
     await this.rows()

@@ -97,6 +97,7 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
     const attempts = context.job.attemptsMade + 1;
     if (row.stages[stage]?.status !== 'done') {
       try {
+        await this.repository.stageStarted(version, stage, attempts);
         await this.runStage(row, stage, attempts);
       } catch (error) {
         const message = (error as Error).message.slice(0, 1_000);

@@ -35,10 +35,10 @@ const SLACK_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 1_000
 const DIGEST_RETRY = { attempts: 10, backoff: { type: 'exponential', delay: 30_000, jitter: 0.2 } };
 
 /**
- * A retraining stage is retried with backoff (1 s, 2 s, 4 s) before the pipeline records it failed; the active
+ * A retraining stage is retried with backoff (1 s, then 2 s) before the pipeline records it failed; the active
  * model keeps serving meanwhile.
  */
-export const MODEL_STAGE_RETRY = { attempts: 4, backoff: { type: 'exponential', delay: 1_000 } };
+export const MODEL_STAGE_RETRY = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } };
 
 /** The id of the scheduled retrain's BullMQ job scheduler. */
 export const MODEL_RETRAIN_SCHEDULER_ID = 'models-retrain';

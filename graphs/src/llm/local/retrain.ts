@@ -14,7 +14,6 @@ import {
   trainLinearModel,
   type LinearModel,
 } from './linear';
-import { tokenize } from './text';
 
 const DATA = resolve(__dirname, '../../../data');
 /** The files the build trains the shipped model (version 1) on. */
@@ -47,9 +46,9 @@ export function shippedEvalExamples(): LabelledExample[] {
     });
 }
 
-/** A duplicate is the same text once case, spacing and punctuation are ignored. */
+/** A duplicate is the same text once case and spacing are ignored (the same email sent or forwarded twice). */
 export function dedupeKey(text: string): string {
-  return tokenize(text).join(' ');
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export interface ClassifierScore {
