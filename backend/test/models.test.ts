@@ -40,9 +40,12 @@ after(async () => {
 /** A loyalty-points question, a kind the shipped examples never show; the team files it under account_access
  * (member accounts), where the shipped model never puts it. */
 const WORDINGS = [
-  (n: number) => `Hi, my Brightpoints balance shows ${n * 7} points less than it should after my last visit. Could you check the Brightpoints ledger? Member ${1000 + n}`,
-  (n: number) => `Hello, the Brightpoints from my visit on the ${(n % 27) + 1}th never showed up on my member card ${2000 + n}. Where did my Brightpoints go?`,
-  (n: number) => `Good morning, I wanted to spend my Brightpoints today but the member balance is stuck at ${n * 3}. Can someone look at the ledger for card ${3000 + n}?`,
+  (n: number) =>
+    `Hi, my Brightpoints balance shows ${n * 7} points less than it should after my last visit. Could you check the Brightpoints ledger? Member ${1000 + n}`,
+  (n: number) =>
+    `Hello, the Brightpoints from my visit on the ${(n % 27) + 1}th never showed up on my member card ${2000 + n}. Where did my Brightpoints go?`,
+  (n: number) =>
+    `Good morning, I wanted to spend my Brightpoints today but the member balance is stuck at ${n * 3}. Can someone look at the ledger for card ${3000 + n}?`,
 ];
 let sent = 0;
 async function sendBrightpoints(): Promise<string> {
@@ -105,7 +108,9 @@ describe('the offline model learns from reviewer corrections', () => {
       const run = await classified(runId);
       assert.equal(run.version, 1, 'classified by the shipped model');
       assert.notEqual(run.category, 'account_access', 'the shipped model gets this kind wrong (the premise)');
-      const corrected = await context.api.post(`/api/v1/reviews/${run.reviewId}/category`, { category: 'account_access' });
+      const corrected = await context.api.post(`/api/v1/reviews/${run.reviewId}/category`, {
+        category: 'account_access',
+      });
       assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
     }
 

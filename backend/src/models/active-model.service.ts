@@ -64,9 +64,11 @@ export class ActiveModelService implements ActiveClassifier, OnModuleInit, OnApp
 
   /** Loads the active version if it is not the one serving; serialised, so two notifications load once. */
   refresh(): Promise<void> {
-    this.loading = this.loading.then(() => this.load()).catch((error: Error) => {
-      this.logger.error(`could not load the active model; keeping version ${this.servingVersion}: ${error.message}`);
-    });
+    this.loading = this.loading
+      .then(() => this.load())
+      .catch((error: Error) => {
+        this.logger.error(`could not load the active model; keeping version ${this.servingVersion}: ${error.message}`);
+      });
     return this.loading;
   }
 

@@ -1,6 +1,7 @@
 import type { ModelVersion } from '@handoff/contracts';
 
-const pct = (value: number | undefined) => (value === undefined ? '   –  ' : `${(value * 100).toFixed(1).padStart(5)}%`);
+const pct = (value: number | undefined) =>
+  value === undefined ? '   –  ' : `${(value * 100).toFixed(1).padStart(5)}%`;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);

@@ -27,7 +27,11 @@ export class ModelsScheduler implements OnApplicationBootstrap {
     await this.queue.upsertJobScheduler(
       MODEL_RETRAIN_SCHEDULER_ID,
       { pattern: this.config.MODEL_RETRAIN_CRON, tz: 'UTC' },
-      { name: JOBS.modelRetrainScheduled.name, data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } },
+      {
+        name: JOBS.modelRetrainScheduled.name,
+        data: {},
+        opts: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+      },
     );
   }
 }

@@ -49,6 +49,9 @@ type ModelsEnv = z.output<ReturnType<typeof z.object<typeof ModelsConfig>>> & Pa
 
 export function checkModelsConfig(env: ModelsEnv, report: Report): void {
   if (env.MODEL_NOTIFY_SLACK_CHANNEL && !slackConfigured(env)) {
-    report(['MODEL_NOTIFY_SLACK_CHANNEL'], 'needs Slack on (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_REVIEW_CHANNEL)');
+    report(
+      ['MODEL_NOTIFY_SLACK_CHANNEL'],
+      'needs Slack on (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_REVIEW_CHANNEL)',
+    );
   }
 }

@@ -22,7 +22,8 @@ export class ModelsController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({
-    summary: 'Admin: start the retraining pipeline now (409 while one runs); {control: "shuffled-labels"} for a control run',
+    summary:
+      'Admin: start the retraining pipeline now (409 while one runs); {control: "shuffled-labels"} for a control run',
   })
   retrain(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const input = parseOrBadRequest(RetrainInputSchema, body ?? {});

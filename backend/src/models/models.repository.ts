@@ -41,7 +41,9 @@ export class ModelsRepository {
   }
 
   async datasetOf(version: number): Promise<Dataset | null> {
-    return (await this.rows().findOne({ where: { version }, select: { version: true, dataset: true } }))?.dataset ?? null;
+    return (
+      (await this.rows().findOne({ where: { version }, select: { version: true, dataset: true } }))?.dataset ?? null
+    );
   }
 
   /** When the newest pipeline started (version 1's creation when none ran): labels after it are new. */

@@ -78,11 +78,7 @@ export class ModelsService {
   }
 
   /** Opens a candidate and queues its first stage; one pipeline at a time. */
-  async retrain(
-    trigger: 'schedule' | 'admin',
-    actor: string | null,
-    input: RetrainInput = {},
-  ): Promise<ModelVersion> {
+  async retrain(trigger: 'schedule' | 'admin', actor: string | null, input: RetrainInput = {}): Promise<ModelVersion> {
     const row = await this.repository.openCandidate(trigger, actor, input.control ?? null);
     if (!row) throw new ConflictError('a retraining pipeline is already running; wait for it to finish');
     await this.uow.run((tx) =>
@@ -135,7 +131,9 @@ export class ModelsService {
       // This process swaps now (the others on the notification); then the gate relearns for the version.
       await this.active.refresh();
       await this.calibration.recompute(actor).catch((error: Error) => {
-        throw new UnavailableError(`model ${version} is active, but the calibration recompute failed: ${error.message}`);
+        throw new UnavailableError(
+          `model ${version} is active, but the calibration recompute failed: ${error.message}`,
+        );
       });
     }
     return this.get(version);

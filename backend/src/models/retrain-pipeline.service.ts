@@ -205,10 +205,19 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
     }
     const examples = [...byText.values()].sort((a, b) => a.labelledAt.localeCompare(b.labelledAt));
     const held = examples.length < 2 ? 0 : Math.max(1, Math.round(examples.length * this.config.MODEL_HOLDOUT_SHARE));
-    const dataset = { train: examples.slice(0, examples.length - held), holdout: examples.slice(examples.length - held) };
+    const dataset = {
+      train: examples.slice(0, examples.length - held),
+      holdout: examples.slice(examples.length - held),
+    };
     return {
       dataset,
-      output: { labels: labels.length, train: dataset.train.length, holdout: dataset.holdout.length, duplicates, abusive },
+      output: {
+        labels: labels.length,
+        train: dataset.train.length,
+        holdout: dataset.holdout.length,
+        duplicates,
+        abusive,
+      },
     };
   }
 
@@ -216,7 +225,9 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
     return buildTriagePolicy(this.config).taxonomy.map(({ key }) => key);
   }
 
-  private async train(row: ModelRow): Promise<{ weights: Buffer; trainingCounts: TrainingCounts; output: StageOutput }> {
+  private async train(
+    row: ModelRow,
+  ): Promise<{ weights: Buffer; trainingCounts: TrainingCounts; output: StageOutput }> {
     const dataset = await this.repository.datasetOf(row.version);
     if (!dataset) throw new Error('no dataset: the collect stage has not stored one');
     const shipped = shippedTrainingExamples();
@@ -232,7 +243,12 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
     return {
       weights,
       trainingCounts,
-      output: { shipped: shipped.length, traffic: traffic.length, features: model.buckets.length, bytes: weights.length },
+      output: {
+        shipped: shipped.length,
+        traffic: traffic.length,
+        features: model.buckets.length,
+        bytes: weights.length,
+      },
     };
   }
 

@@ -38,7 +38,10 @@ export class LocalTriageModel implements TriageModel {
     if (options.active) {
       this.active = options.active;
     } else {
-      const fixed = { version: null, classifier: options.classifier ?? new LinearClassifier(loadLinearModel(options.modelFile)) };
+      const fixed = {
+        version: null,
+        classifier: options.classifier ?? new LinearClassifier(loadLinearModel(options.modelFile)),
+      };
       this.active = () => fixed;
     }
   }
