@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ModelListSchema, type ModelList, type ModelVersion } from '@handoff/contracts';
+import type { RunningService } from '../src/bootstrap';
 import { MailCatcher } from '../src/delivery/mail-catcher';
+import { RetrainPipeline } from '../src/models/retrain-pipeline.service';
 import { ApiClient } from './support/api-client';
 import { orderStatusEmail } from './support/emails';
 import { eventually, TestWorld } from './support/test-service';
@@ -15,7 +17,11 @@ import { eventually, TestWorld } from './support/test-service';
  */
 const world = new TestWorld();
 const smtp = new MailCatcher();
-const context = { api: undefined as unknown as ApiClient, other: undefined as unknown as ApiClient };
+const context = {
+  api: undefined as unknown as ApiClient,
+  other: undefined as unknown as ApiClient,
+  service: undefined as unknown as RunningService,
+};
 
 before(async () => {
   await world.setUp();
@@ -23,10 +29,12 @@ before(async () => {
   const settings = {
     SMTP_URL: smtp.url,
     MODEL_RETRAIN_CRON: 'off',
+    MODEL_RETRAIN_MIN_NEW_LABELS: '12',
     MODEL_MIN_HOLDOUT: '3',
     MODEL_HOLDOUT_SHARE: '0.25',
   };
   const service = await world.start(settings);
+  context.service = service;
   // A second instance on the same database: it hears activations only through pg_notify.
   const other = await world.start({ ...settings, APP_ROLE: 'api' });
   context.api = new ApiClient(service.url);
@@ -85,6 +93,9 @@ async function pipelineOf(version: number): Promise<ModelVersion> {
   );
 }
 
+/** What the schedule's job does when MODEL_RETRAIN_CRON fires (the cron itself is BullMQ's). */
+const scheduledRun = () => context.service.app.get(RetrainPipeline).scheduled();
+
 /** First-round labels the learned gate counts, over all categories. */
 async function calibrationEvidence(): Promise<number> {
   const response = await context.api.get('/api/v1/calibration');
@@ -98,10 +109,12 @@ async function retrain(body: unknown = {}): Promise<number> {
 }
 
 describe('the offline model learns from reviewer corrections', () => {
-  test('corrections → retrain promotes a model that classifies that kind right; both instances swap', async () => {
+  test('corrections → a scheduled retrain promotes a model that classifies that kind right; both instances swap', async () => {
     const before = await models();
     assert.equal(before.active, 1);
     assert.equal(before.items[0]?.trigger, 'shipped');
+
+    assert.equal(await scheduledRun(), 'skipped: 0 new labels, fewer than 12');
 
     const runs = await Promise.all(Array.from({ length: 12 }, () => sendBrightpoints()));
     for (const runId of runs) {
@@ -114,9 +127,10 @@ describe('the offline model learns from reviewer corrections', () => {
       assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
     }
 
-    const version = await retrain();
-    assert.equal(version, 2);
-    const model = await pipelineOf(version);
+    // Twelve new labels reach MODEL_RETRAIN_MIN_NEW_LABELS: the scheduled run starts a pipeline.
+    assert.equal(await scheduledRun(), 'started version 2 on 12 new labels');
+    const model = await pipelineOf(2);
+    assert.equal(model.trigger, 'schedule');
     assert.equal(model.status, 'active', model.reason ?? '');
     assert.equal(model.pipeline, 'finished');
     assert.deepEqual(Object.keys(model.stages).sort(), ['collect', 'evaluate', 'promote', 'register', 'train']);

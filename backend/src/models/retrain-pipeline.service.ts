@@ -6,10 +6,9 @@ import {
   gateDecision,
   LinearClassifier,
   scoreClassifier,
-  serializeModel,
   shippedEvalExamples,
   shippedTrainingExamples,
-  trainCandidate,
+  trainCandidateInThread,
   type LabelledExample,
 } from '@handoff/graphs';
 import { MODEL_STAGES, type ModelStage } from '@handoff/contracts';
@@ -232,23 +231,17 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
     if (!dataset) throw new Error('no dataset: the collect stage has not stored one');
     const shipped = shippedTrainingExamples();
     const traffic = toLabelled(dataset.train);
-    const model = trainCandidate(
-      { shipped, traffic },
-      { trafficWeight: this.config.MODEL_TRAFFIC_WEIGHT, shuffleLabels: row.control === 'shuffled-labels' },
-    );
+    const { model: weights, features } = await trainCandidateInThread(traffic, {
+      trafficWeight: this.config.MODEL_TRAFFIC_WEIGHT,
+      shuffleLabels: row.control === 'shuffled-labels',
+    });
     const trainingCounts: TrainingCounts = {};
     for (const { label } of shipped) (trainingCounts[label] ??= { traffic: 0, shipped: 0 }).shipped += 1;
     for (const { label } of traffic) (trainingCounts[label] ??= { traffic: 0, shipped: 0 }).traffic += 1;
-    const weights = serializeModel(model);
     return {
       weights,
       trainingCounts,
-      output: {
-        shipped: shipped.length,
-        traffic: traffic.length,
-        features: model.buckets.length,
-        bytes: weights.length,
-      },
+      output: { shipped: shipped.length, traffic: traffic.length, features, bytes: weights.length },
     };
   }
 

@@ -14,6 +14,7 @@ export {
   shippedEvalExamples,
   shippedTrainingExamples,
   trainCandidate,
+  trainCandidateInThread,
   type ClassifierScore,
   type GateDecision,
   type GateScores,

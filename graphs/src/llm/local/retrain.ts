@@ -1,7 +1,8 @@
 // Retraining the offline model from reviewer labels: the pure parts of the backend's pipeline
 // (collect → train → evaluate → register → promote). No I/O but reading the shipped data files.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DEFAULT_TAXONOMY } from '../../policy';
 import type { LabelledExample, TextClassifier } from './classifier';
 import { readLabelledExamples } from './classifier';
@@ -128,6 +129,28 @@ export function trainCandidate(set: TrainingSet, options: RetrainOptions): Linea
   const model = trainLinearModel(examples, { seed });
   model.temperature = fitTemperature(new LinearClassifier(model), calibration);
   return model;
+}
+
+/**
+ * trainCandidate on the shipped examples plus `traffic`, in a worker thread so the calling process keeps
+ * serving; resolves with the serialized model (model.json's format).
+ */
+export function trainCandidateInThread(
+  traffic: LabelledExample[],
+  options: RetrainOptions,
+): Promise<{ model: Buffer; features: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(join(__dirname, 'retrain-thread.js'), { workerData: { traffic, options } });
+    let answered = false;
+    worker.once('message', (result: { model: string; features: number }) => {
+      answered = true;
+      resolvePromise({ model: Buffer.from(result.model, 'utf8'), features: result.features });
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`the training thread exited with code ${code} before it answered`));
+    });
+  });
 }
 
 export function serializeModel(model: LinearModel): Buffer {
