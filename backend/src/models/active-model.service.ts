@@ -76,7 +76,8 @@ export class ActiveModelService implements ActiveClassifier, OnModuleInit, OnApp
     const version = await this.repository.activeVersion();
     if (this.serving?.version === version) return;
     this.serving = { version, classifier: await this.classifierOf(version) };
-    this.calibration.useModelVersion(version);
+    // The gate learns per offline model version only while the offline model is the one classifying.
+    if (this.config.LLM_PROVIDER === 'local') this.calibration.useModelVersion(version);
     this.metrics.modelServing.set(version);
     this.logger.log(`classifying with model version ${version}`);
   }

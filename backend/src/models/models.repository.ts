@@ -154,7 +154,7 @@ export class ModelsRepository {
   }
 
   /** The pipeline is over for this version (after promote). */
-  async finish(tx: Tx, version: number): Promise<void> {
+  async finish(version: number, tx: Tx = this.dataSource.manager): Promise<void> {
     await this.rows(tx)
       .createQueryBuilder()
       .update()

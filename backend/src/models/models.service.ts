@@ -116,7 +116,7 @@ export class ModelsService {
     const swapped = await this.uow.run(async (tx) => {
       const change = await this.repository.activate(tx, version);
       if (!change) return null;
-      if (cause === 'promoted') await this.repository.finish(tx, version);
+      if (cause === 'promoted') await this.repository.finish(version, tx);
       await this.audit.record(tx, {
         actor,
         action: cause === 'promoted' ? 'model.promoted' : 'model.activated',

@@ -162,6 +162,8 @@ export class RetrainPipeline implements OnApplicationBootstrap, OnApplicationShu
       case 'promote': {
         await this.models.activate(row.version, 'model-pipeline', 'promoted');
         await this.repository.stageDone(row.version, stage, done({ active: row.version }));
+        // A retry after a crash between activation and here finds the version active already: finish anyway.
+        await this.repository.finish(row.version);
         this.metrics.modelPipelineOutcomes.inc({ outcome: 'promoted' });
         await this.notifier.tell((await this.repository.find(row.version))!);
         return;
