@@ -17,6 +17,8 @@ import { HealthModule } from './health/health.module';
 import { IngestListenersModule } from './ingest/ingest-listeners.module';
 import { IngestModule } from './ingest/ingest.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
+import { ModelsWorkerModule } from './models/models-worker.module';
+import { ModelsModule } from './models/models.module';
 import { ObservabilityModule } from './observability/observability.module';
 import type { Tracing } from './observability/tracing';
 import { QueriesModule } from './queries/queries.module';
@@ -42,6 +44,7 @@ export class AppModule {
       WorkflowModule,
       ReviewsModule,
       CalibrationModule,
+      ModelsModule,
       DeliveryModule,
       QueriesModule,
       DigestModule,
@@ -53,6 +56,7 @@ export class AppModule {
       WorkflowWorkerModule,
       DeliveryWorkerModule,
       DigestWorkerModule,
+      ModelsWorkerModule,
       JobWorkersModule.register(config),
     ];
     return {

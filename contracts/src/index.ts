@@ -10,3 +10,4 @@ export * from './errors';
 export * from './workflow-drawing';
 export * from './knowledge';
 export * from './calibration';
+export * from './models';

@@ -36,6 +36,8 @@ export const ReviewRequestSchema = z.object({
   citations: z.array(CitationSchema).default([]),
   /** Drawn by audit sampling: it would have been auto-sent. Absent in requests recorded before sampling existed. */
   auditSample: z.boolean().default(false),
+  /** The offline model version that classified the run; null for other models and older requests. */
+  modelVersion: z.number().int().positive().nullable().default(null),
 });
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
 

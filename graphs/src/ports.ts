@@ -33,6 +33,11 @@ export interface TriageModel {
   /** Stable name recorded with each run, e.g. "local-linear" or "openai:gpt-4o-mini". */
   readonly name: string;
   classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification>;
+  /** A model with versions (the retrainable offline model): the classification and the version that made it. */
+  classifyVersioned?(
+    message: InboundMessage,
+    taxonomy: Taxonomy,
+  ): Promise<{ classification: Classification; modelVersion: number | null }>;
   /** The reply and its self-assessment in one call, so an email costs at most two calls (classify, draft). */
   draft(request: DraftRequest): Promise<Draft>;
 }

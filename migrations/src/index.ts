@@ -16,6 +16,7 @@ import { Digests1796177067830 } from './1796177067830-Digests';
 import { KnowledgeBase1796177161300 } from './1796177161300-KnowledgeBase';
 import { Autopilot1796177325324 } from './1796177325324-Autopilot';
 import { FollowUps1796177341471 } from './1796177341471-FollowUps';
+import { Models1796180913875 } from './1796180913875-Models';
 import { DropKnowledgeTrigramIndex1796179471252 } from './1796179471252-DropKnowledgeTrigramIndex';
 
 /** Every migration in order. Never edit one that has landed; add a new one. */
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Autopilot1796177325324,
   FollowUps1796177341471,
   DropKnowledgeTrigramIndex1796179471252,
+  Models1796180913875,
 ];

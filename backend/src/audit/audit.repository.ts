@@ -6,7 +6,7 @@ import { AuditLogEntity } from './audit-log.entity';
 export interface AuditEntry {
   actor: string;
   action: string;
-  entityType: 'event' | 'run' | 'review' | 'outbound' | 'reviewer' | 'calibration';
+  entityType: 'event' | 'run' | 'review' | 'outbound' | 'reviewer' | 'calibration' | 'model';
   entityId: string;
   /** Ids, statuses and reasons only: never message bodies or secrets. */
   data?: Record<string, unknown>;

@@ -9,6 +9,14 @@ export type NewLabel = Omit<ReviewLabelEntity, 'createdAt'>;
 export type CalibrationRow = Omit<CategoryCalibrationEntity, 'updatedAt'>;
 export type NewChange = Omit<CalibrationChangeEntity, 'at'>;
 
+export interface CategoryLabelRow {
+  runId: string;
+  outcome: 'sent_unedited' | 'recategorised';
+  category: string;
+  correctedCategory: string | null;
+  createdAt: Date;
+}
+
 export interface OutcomeRow {
   category: string;
   confidence: number;
@@ -33,11 +41,37 @@ export class CalibrationRepository {
     return this.dataSource.getRepository(ReviewLabelEntity).find({ where: { runId }, order: { round: 'ASC' } });
   }
 
-  /** The first-round label of every labelled run: what the gate learns from. */
-  firstRoundOutcomes(tx: Tx): Promise<OutcomeRow[]> {
+  /**
+   * The first-round label of every labelled run: what the gate learns from. With a model version, only runs
+   * that version classified count (labels from before versions belong to version 1, the shipped model).
+   */
+  firstRoundOutcomes(tx: Tx, modelVersion: number | null = null): Promise<OutcomeRow[]> {
     return tx.query(
-      `SELECT category, confidence, success FROM review_labels WHERE round = 0 ORDER BY category, confidence DESC`,
+      `SELECT category, confidence, success FROM review_labels
+        WHERE round = 0 AND ($1::int IS NULL OR COALESCE(model_version, 1) = $1::int)
+        ORDER BY category, confidence DESC`,
+      [modelVersion],
     );
+  }
+
+  /** Labels that name a run's category (an unedited approval confirms it, a correction sets it), oldest first. */
+  categoryLabels(): Promise<CategoryLabelRow[]> {
+    return this.dataSource.query(
+      `SELECT run_id AS "runId", outcome, category, corrected_category AS "correctedCategory", created_at AS "createdAt"
+         FROM review_labels
+        WHERE outcome = 'sent_unedited' OR (outcome = 'recategorised' AND corrected_category IS NOT NULL)
+        ORDER BY created_at, id`,
+    );
+  }
+
+  async countCategoryLabelsSince(since: Date): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM review_labels
+        WHERE created_at > $1
+          AND (outcome = 'sent_unedited' OR (outcome = 'recategorised' AND corrected_category IS NOT NULL))`,
+      [since],
+    );
+    return (row as { n: number }).n;
   }
 
   /** Serialises recomputes and pins across processes for the transaction. */

@@ -123,8 +123,29 @@ export class CalibrationService implements AutoSendGate, OnModuleInit, OnApplica
       correctedCategory: decision.correctedCategory,
       auditSample: request.auditSample,
       success,
+      modelVersion: request.modelVersion,
     });
     return { failedAudit: request.auditSample && request.round === 0 && !success };
+  }
+
+  /**
+   * The offline model version whose runs' labels the gate learns from; set by the models module in every
+   * process when a version becomes active. Null (other models): every label counts.
+   */
+  private modelVersion: number | null = null;
+
+  /** A new model's confidences are not the old one's: the gate learns from the active version's runs only. */
+  useModelVersion(version: number | null): void {
+    this.modelVersion = version;
+  }
+
+  /** Labels that say which category a run belongs to, oldest first: the retraining pipeline's data. */
+  categoryLabels() {
+    return this.repository.categoryLabels();
+  }
+
+  countCategoryLabelsSince(since: Date): Promise<number> {
+    return this.repository.countCategoryLabelsSince(since);
   }
 
   labelsOfRun(runId: string) {
@@ -150,7 +171,7 @@ export class CalibrationService implements AutoSendGate, OnModuleInit, OnApplica
   async recompute(actor: string): Promise<Calibration> {
     const changes = await this.uow.run(async (tx) => {
       await this.repository.lock(tx);
-      const outcomes = await this.repository.firstRoundOutcomes(tx);
+      const outcomes = await this.repository.firstRoundOutcomes(tx, this.modelVersion);
       const previous = new Map((await this.repository.all(tx)).map((row) => [row.category, row]));
       const made: { category: string; cause: CalibrationChangeCause }[] = [];
       for (const { key } of this.policy.taxonomy) {

@@ -54,6 +54,10 @@ export class ReviewLabelEntity {
   @Column({ type: 'boolean' })
   success: boolean;
 
+  /** The offline model version that classified the run; the gate learns per version. Null for other models. */
+  @Column({ name: 'model_version', type: 'int', nullable: true })
+  modelVersion: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

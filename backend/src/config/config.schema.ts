@@ -10,6 +10,7 @@ import { checkReviewsConfig, ReviewsConfig } from '../reviews/reviews.config';
 import { checkSlackConfig, SlackConfig } from '../reviews/slack/slack.config';
 import { checkWorkflowConfig, WorkflowConfig } from '../workflow/workflow.config';
 import { checkKnowledgeConfig, KnowledgeConfig } from '../knowledge/knowledge.config';
+import { checkModelsConfig, ModelsConfig } from '../models/models.config';
 import { CoreConfig } from './core.config';
 import type { Report } from './env';
 
@@ -34,6 +35,7 @@ export const EnvSchema = z
     ...ObservabilityConfig,
     ...QueriesConfig,
     ...DigestConfig,
+    ...ModelsConfig,
   })
   .superRefine((env, ctx) => {
     const report: Report = (path, message) => ctx.addIssue({ code: 'custom', path, message });
@@ -45,6 +47,7 @@ export const EnvSchema = z
     checkReviewsConfig(env, report);
     checkDigestConfig(env, report);
     checkDeliveryConfig(env, report);
+    checkModelsConfig(env, report);
   })
   .transform((env) => ({
     ...env,

@@ -18,6 +18,7 @@ import { ReviewDecisionEntity } from '../reviews/review-decision.entity';
 import { ReviewTaskEntity } from '../reviews/review-task.entity';
 import { RunStepEntity } from '../workflow/run-step.entity';
 import { WorkflowRunEntity } from '../workflow/workflow-run.entity';
+import { ModelVersionEntity } from '../models/model-version.entity';
 import { SlackMessageEntity } from '../reviews/slack/slack-message.entity';
 
 /** Every TypeORM entity; the migrations test checks they agree with the migrations. */
@@ -41,4 +42,5 @@ export const ENTITIES = [
   ReviewLabelEntity,
   CategoryCalibrationEntity,
   CalibrationChangeEntity,
+  ModelVersionEntity,
 ];

@@ -26,6 +26,7 @@ const OWNERS: Record<string, string> = {
   review_labels: 'calibration/calibration.repository.ts',
   category_calibration: 'calibration/calibration.repository.ts',
   calibration_changes: 'calibration/calibration.repository.ts',
+  model_versions: 'models/models.repository.ts',
 };
 
 /** The TypeScript sources, read beside the compiled spec (dist/src/database → src). */

@@ -126,6 +126,23 @@ export class MetricsService {
     labelNames: ['category', 'cause'] as const,
     registers: [this.registry],
   });
+  readonly modelPipelineFailures = new Counter({
+    name: 'handoff_model_pipeline_failures_total',
+    help: 'Retraining pipeline stages that failed after their last attempt, by stage',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+  readonly modelPipelineOutcomes = new Counter({
+    name: 'handoff_model_pipeline_outcomes_total',
+    help: 'Finished retraining pipelines by outcome (promoted, rejected, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly modelServing = new Gauge({
+    name: 'handoff_model_serving_version',
+    help: 'The offline model version this process classifies with',
+    registers: [this.registry],
+  });
   readonly auditSamples = new Counter({
     name: 'handoff_autosend_audit_samples_total',
     help: 'Runs that would have gone out alone and were sent to review as audit samples, by category',

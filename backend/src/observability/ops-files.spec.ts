@@ -64,6 +64,7 @@ describe('dashboards and alerts reference only metrics the service exports', () 
       'HandoffDown',
       'HandoffLlmBreakerOpen',
       'HandoffLlmErrors',
+      'HandoffModelPipelineFailed',
       'HandoffQueueBackingUp',
       'HandoffRepliesNotDelivered',
       'HandoffReviewsPastDue',

@@ -18,6 +18,7 @@ export class JobQueueService {
     @InjectQueue(QUEUES.delivery) delivery: Queue,
     @InjectQueue(QUEUES.slack) slack: Queue,
     @InjectQueue(QUEUES.digest) digest: Queue,
+    @InjectQueue(QUEUES.models) models: Queue,
     private readonly tracing: Tracing,
   ) {
     this.queues = {
@@ -25,6 +26,7 @@ export class JobQueueService {
       [QUEUES.delivery]: delivery,
       [QUEUES.slack]: slack,
       [QUEUES.digest]: digest,
+      [QUEUES.models]: models,
     };
   }
 

@@ -4,7 +4,13 @@ import { slackEnabled, type AppConfig } from '../config/config.schema';
 import { digestEnabled } from '../digest/digest.config';
 import { JobDispatcher } from './job-dispatcher';
 import { QueueModule } from './queue.module';
-import { DeliveryQueueWorker, DigestQueueWorker, SlackQueueWorker, WorkflowQueueWorker } from './queue-workers';
+import {
+  DeliveryQueueWorker,
+  DigestQueueWorker,
+  ModelsQueueWorker,
+  SlackQueueWorker,
+  WorkflowQueueWorker,
+} from './queue-workers';
 
 /** The worker role's queue consumers: one generic worker per running queue, one dispatcher for all. */
 @Module({})
@@ -17,6 +23,7 @@ export class JobWorkersModule {
         JobDispatcher,
         WorkflowQueueWorker,
         DeliveryQueueWorker,
+        ModelsQueueWorker,
         ...(slackEnabled(config) ? [SlackQueueWorker] : []),
         ...(digestEnabled(config) ? [DigestQueueWorker] : []),
       ],

@@ -2,7 +2,13 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 
 /** Queue names. Work only: every job can be rebuilt from Postgres. */
-export const QUEUES = { workflow: 'workflow', delivery: 'delivery', slack: 'slack', digest: 'digest' } as const;
+export const QUEUES = {
+  workflow: 'workflow',
+  delivery: 'delivery',
+  slack: 'slack',
+  digest: 'digest',
+  models: 'models',
+} as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const uuid = z.uuid();
@@ -27,6 +33,15 @@ const SLACK_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 1_000
  * its row stays failed until an admin re-sends it (POST /api/v1/digest/send).
  */
 const DIGEST_RETRY = { attempts: 10, backoff: { type: 'exponential', delay: 30_000, jitter: 0.2 } };
+
+/**
+ * A retraining stage is retried with backoff (1 s, then 2 s) before the pipeline records it failed; the active
+ * model keeps serving meanwhile.
+ */
+export const MODEL_STAGE_RETRY = { attempts: 3, backoff: { type: 'exponential', delay: 1_000 } };
+
+/** The id of the scheduled retrain's BullMQ job scheduler. */
+export const MODEL_RETRAIN_SCHEDULER_ID = 'models-retrain';
 
 /** The id of the daily digest's BullMQ job scheduler: one per Redis prefix, however many workers upsert it. */
 export const DIGEST_SCHEDULER_ID = 'digest-daily';
@@ -100,6 +115,25 @@ export const JOBS = {
     schema: z.object({ date: z.iso.date(), resend: z.boolean(), trace }),
     jobId: (data: { date: string; resend: boolean }) => `digest-${data.date}${data.resend ? '-resend' : ''}`,
     options: DIGEST_RETRY,
+  },
+  /** Fired by the job scheduler (MODEL_RETRAIN_CRON): starts a pipeline if enough new labels arrived. */
+  modelRetrainScheduled: {
+    queue: QUEUES.models,
+    name: 'models.scheduled',
+    schema: z.object({ trace }),
+    jobId: () => MODEL_RETRAIN_SCHEDULER_ID,
+  },
+  /** One stage of one version's retraining pipeline; each stage queues the next. */
+  modelStage: {
+    queue: QUEUES.models,
+    name: 'models.stage',
+    schema: z.object({
+      version: z.number().int().positive(),
+      stage: z.enum(['collect', 'train', 'evaluate', 'register', 'promote']),
+      trace,
+    }),
+    jobId: (data: { version: number; stage: string }) => `model-${data.version}-${data.stage}`,
+    options: MODEL_STAGE_RETRY,
   },
 } as const;
 

@@ -33,3 +33,4 @@ export const WorkflowQueueWorker = queueWorker(QUEUES.workflow, (config) => conf
 export const DeliveryQueueWorker = queueWorker(QUEUES.delivery);
 export const SlackQueueWorker = queueWorker(QUEUES.slack);
 export const DigestQueueWorker = queueWorker(QUEUES.digest);
+export const ModelsQueueWorker = queueWorker(QUEUES.models);

@@ -35,6 +35,7 @@ const EVENT_STREAM_MAX_LEN = 1_000;
       { name: QUEUES.delivery, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
       { name: QUEUES.slack, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
       { name: QUEUES.digest, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
+      { name: QUEUES.models, streams: { events: { maxLen: EVENT_STREAM_MAX_LEN } } },
     ),
   ],
   providers: [JobQueueService],

@@ -1,4 +1,4 @@
-import type { AutoSendGate, InboundMessage } from '@handoff/graphs';
+import type { AutoSendGate, InboundMessage, VersionedClassifier } from '@handoff/graphs';
 import type { Tx } from '../database/unit-of-work';
 
 /** Where a run came from, as the review it may open needs it. */
@@ -27,3 +27,12 @@ export const RUN_INPUTS = Symbol('RUN_INPUTS');
  */
 export const AUTO_SEND_GATE = Symbol('AUTO_SEND_GATE');
 export type { AutoSendGate };
+
+/**
+ * The offline model's classifier in force right now, with its version: read once per classification, so a run
+ * keeps the version it was classified with. Declared here, implemented by models (the registry and hot swap).
+ */
+export interface ActiveClassifier {
+  current(): VersionedClassifier;
+}
+export const ACTIVE_CLASSIFIER = Symbol('ACTIVE_CLASSIFIER');

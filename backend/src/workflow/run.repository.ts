@@ -13,7 +13,14 @@ export type NewRun = Pick<
 >;
 export type RunProgress = Pick<
   WorkflowRunEntity,
-  'classification' | 'draft' | 'confidence' | 'confidenceReasons' | 'reviewReasons' | 'citations' | 'routing'
+  | 'classification'
+  | 'draft'
+  | 'confidence'
+  | 'confidenceReasons'
+  | 'reviewReasons'
+  | 'citations'
+  | 'routing'
+  | 'modelVersion'
 >;
 export type RunStatusPatch = Partial<Pick<WorkflowRunEntity, 'error' | 'failedStep' | 'enqueuedAt' | 'supersededBy'>>;
 
@@ -97,6 +104,17 @@ export class RunRepository {
 
   find(runId: string, tx?: Tx): Promise<WorkflowRunEntity | null> {
     return this.runs(tx).findOne({ where: { id: runId } });
+  }
+
+  /** What the retraining pipeline needs of labelled runs: their event and the risk flags they were classified with. */
+  async trainingRefs(runIds: string[]): Promise<{ id: string; eventId: string; riskFlags: string[] }[]> {
+    if (runIds.length === 0) return [];
+    const rows: { id: string; eventId: string; riskFlags: string[] | null }[] = await this.dataSource.query(
+      `SELECT id, event_id AS "eventId", classification->'riskFlags' AS "riskFlags"
+         FROM workflow_runs WHERE id = ANY($1::uuid[])`,
+      [runIds],
+    );
+    return rows.map((row) => ({ ...row, riskFlags: row.riskFlags ?? [] }));
   }
 
   get(runId: string, tx?: Tx): Promise<WorkflowRunEntity> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { CircuitState } from 'cockatiel';
 import { Pool } from 'pg';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
@@ -12,7 +12,7 @@ import { RetrievalService } from '../knowledge/retrieval.service';
 import { MetricsService } from '../observability/metrics.service';
 import { FollowUpsService } from './follow-ups.service';
 import { ResilientTriageModel } from './resilient-model';
-import { AUTO_SEND_GATE, type AutoSendGate } from './ports';
+import { ACTIVE_CLASSIFIER, AUTO_SEND_GATE, type ActiveClassifier, type AutoSendGate } from './ports';
 import { buildTriageModel, buildTriagePolicy } from './triage-model.factory';
 
 /** The gauge's encoding of cockatiel's states; an isolated breaker counts as open. */
@@ -43,6 +43,7 @@ export class TriageGraphService implements OnModuleDestroy {
     knowledge: RetrievalService,
     @Inject(AUTO_SEND_GATE) gate: AutoSendGate,
     followUps: FollowUpsService,
+    @Optional() @Inject(ACTIVE_CLASSIFIER) activeClassifier?: ActiveClassifier,
   ) {
     const pool = new Pool({
       connectionString: config.DATABASE_URL,
@@ -51,7 +52,7 @@ export class TriageGraphService implements OnModuleDestroy {
     });
     guardPoolErrors(pool, (error) => this.logger.warn(`checkpoint pool: ${error.message}`));
     this.checkpointer = new PostgresSaver(pool, undefined, { schema: CHECKPOINT_SCHEMA });
-    this.model = buildTriageModel(config);
+    this.model = buildTriageModel(config, activeClassifier);
     if (this.model instanceof ResilientTriageModel) {
       const gauge = metrics.llmCircuitState.labels({ model: this.model.name });
       gauge.set(CIRCUIT_GAUGE_VALUE[this.model.circuitState]);

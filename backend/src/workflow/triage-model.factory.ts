@@ -7,10 +7,11 @@ import {
   type TriagePolicy,
 } from '@handoff/graphs';
 import type { AppConfig } from '../config/config.schema';
+import type { ActiveClassifier } from './ports';
 import { ResilientTriageModel } from './resilient-model';
 
 /** The configured LLM provider: an OpenAI-compatible endpoint, or the offline local model. */
-export function buildTriageModel(config: AppConfig): TriageModel {
+export function buildTriageModel(config: AppConfig, active?: ActiveClassifier): TriageModel {
   if (config.LLM_PROVIDER === 'openai') {
     const chat = createOpenAIChatModel({
       baseURL: config.OPENAI_BASE_URL,
@@ -30,7 +31,8 @@ export function buildTriageModel(config: AppConfig): TriageModel {
       maxConcurrency: config.LLM_MAX_CONCURRENCY,
     });
   }
-  return new LocalTriageModel();
+  // The registry's active version when the models module is there; the shipped model otherwise.
+  return new LocalTriageModel(active ? { active: () => active.current() } : {});
 }
 
 export function buildTriagePolicy(config: AppConfig): TriagePolicy {

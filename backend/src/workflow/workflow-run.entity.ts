@@ -47,6 +47,10 @@ export class WorkflowRunEntity {
   @Column({ type: 'jsonb', nullable: true })
   classification: Classification | null;
 
+  /** The offline model version that classified the run (models/); null for other models. */
+  @Column({ name: 'model_version', type: 'int', nullable: true })
+  modelVersion: number | null;
+
   @Column({ type: 'double precision', nullable: true })
   confidence: number | null;
 

@@ -244,6 +244,8 @@ export class WorkflowRunner {
       // Absent in checkpoints written before the knowledge base.
       citations: state.citations ?? [],
       routing: state.routingRecord,
+      // Absent in checkpoints written before model versions.
+      modelVersion: state.modelVersion ?? null,
     });
   }
 }

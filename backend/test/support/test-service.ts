@@ -94,6 +94,9 @@ export class TestWorld {
       // confident run goes out alone as they expect; the gate's own tests set these back (autopilot.test.ts).
       AUTO_SEND_MODE: 'static',
       AUTO_SEND_AUDIT_RATE: '0',
+      // The weekly retrain's scheduler keeps a delayed job in the models queue, which queuesDrained would wait
+      // for forever; the retraining tests start their pipelines over the API (models.test.ts).
+      MODEL_RETRAIN_CRON: 'off',
       ...overrides,
     };
   }

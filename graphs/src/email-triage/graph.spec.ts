@@ -189,6 +189,8 @@ describe('email triage graph', () => {
       redraftsRemaining: 3,
       citations: [],
       auditSample: false,
+      // The scripted model has no versions.
+      modelVersion: null,
     });
     assert.deepEqual(await run.next(), ['review']);
     assert.equal(run.outbox.calls, 0);

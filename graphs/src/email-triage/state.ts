@@ -19,6 +19,8 @@ export const TriageStateAnnotation = Annotation.Root({
   message: Annotation<InboundMessage | undefined>,
   /** The classify step's result, with deterministic risk flags merged in. */
   classification: field<Classification | null>(() => null),
+  /** The offline model version that classified the message (null for a model without versions). */
+  modelVersion: field<number | null>(() => null),
   /** What the deterministic injection checks found in the message when they flagged it; empty when it passed. */
   safetyFindings: field<SafetyFinding[]>(() => []),
   /** The current reply draft, replaced on each redraft. (A channel may not share a node name, hence not `draft`.) */

@@ -37,6 +37,9 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
                 <li>
                   <Link href="/autopilot">Autopilot</Link>
                 </li>
+                <li>
+                  <Link href="/models">Models</Link>
+                </li>
                 {reviewer.role === 'admin' ? (
                   <>
                     <li>

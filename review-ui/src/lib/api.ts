@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import type { z } from 'zod';
 import {
+  ModelListSchema,
   ArticleListSchema,
   ArticleSchema,
   ArticleVersionListSchema,
@@ -124,6 +125,7 @@ export const api = {
   workflowDrawing: () => backendGet('/api/v1/graphs/email-triage', WorkflowDrawingSchema),
   uncertainDeliveries: () =>
     backendGet(`/api/v1/deliveries${query({ status: 'uncertain', limit: 200 })}`, UncertainDeliveryPageSchema),
+  models: () => backendGet('/api/v1/models', ModelListSchema),
   articles: (q?: string, offset?: number) =>
     backendGet(`/api/v1/knowledge/articles${query({ q, offset, limit: 50 })}`, ArticleListSchema),
   article: (id: string) => backendGet(`/api/v1/knowledge/articles/${encodeURIComponent(id)}`, ArticleSchema),

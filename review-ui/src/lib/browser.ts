@@ -1,4 +1,5 @@
 import type {
+  ModelVersion,
   Article,
   ArticleInput,
   AssignInput,
@@ -101,6 +102,9 @@ const reviewer = (id: string) => `/reviewers/${encodeURIComponent(id)}`;
 
 /** Every write the browser makes, each typed with the contract schema the backend validates it with. */
 export const writes = {
+  activateModel: (version: number) =>
+    callApi<ModelVersion>('POST', `/models/${encodeURIComponent(String(version))}/activate`),
+  retrainModel: () => sendValid<ModelVersion>('POST', '/models/retrain', (c) => c.RetrainInputSchema, {}),
   login: (input: LoginInput) => sendValid<SessionResponse>('POST', '/auth/login', (c) => c.LoginInputSchema, input),
   logout: () => callApi<void>('POST', '/auth/logout'),
   decide: (reviewId: string, input: DecisionInput) =>

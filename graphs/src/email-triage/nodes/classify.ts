@@ -15,7 +15,11 @@ function knownCategory(classification: Classification, taxonomy: Taxonomy): Clas
 export function classifyNode({ model, policy }: TriagePorts): TriageStep {
   return async (state, config) => {
     const message = triageMessage(state, config);
-    const raw = ClassificationSchema.parse(await model.classify(message, policy.taxonomy));
+    // A versioned model answers with the version it used, so a hot swap mid-call cannot mislabel the run.
+    const answer = model.classifyVersioned
+      ? await model.classifyVersioned(message, policy.taxonomy)
+      : { classification: await model.classify(message, policy.taxonomy), modelVersion: null };
+    const raw = ClassificationSchema.parse(answer.classification);
     const classification = knownCategory(raw, policy.taxonomy);
     // Deterministic checks back up the model, which the email itself may have talked round.
     // They read every field the model is shown, not just subject and body.
@@ -26,6 +30,7 @@ export function classifyNode({ model, policy }: TriagePorts): TriageStep {
         riskFlags: [...new Set([...classification.riskFlags, ...report.flags])],
       },
       safetyFindings: report.flags.length > 0 ? report.findings : [],
+      modelVersion: answer.modelVersion,
     };
   };
 }

@@ -34,6 +34,8 @@ export function reviewNode({ policy }: TriagePorts): TriageStep {
       redraftsRemaining: Math.max(0, policy.maxRedrafts - state.redrafts),
       citations: state.citations,
       auditSample: state.routingRecord?.auditSample ?? false,
+      // Absent in checkpoints written before model versions.
+      modelVersion: state.modelVersion ?? null,
     } satisfies ReviewRequest);
     const parsed = ResumeDecisionSchema.safeParse(interrupt(request));
     // The API refuses these too. Throwing here would store the bad resume value

@@ -7,6 +7,7 @@ import { safetyFlags } from '../../safety';
 import { interpretFeedback, REVIEWER_NOTE_MARKER, reviewerNote } from './feedback';
 import type { TextClassifier } from './classifier';
 import { LinearClassifier, loadLinearModel } from './linear';
+import type { VersionedClassifier } from './retrain';
 import { detectLanguage, detectUrgency, firstName, keywordRiskFlags, orderReference } from './signals';
 import { categoryIntent, hasSpecificReply, needsOrderReference, PLAIN_STYLE, renderReply } from './templates';
 
@@ -28,6 +29,8 @@ export interface LocalTriageModelOptions {
   classifier?: TextClassifier;
   /** Recorded with each run; give a different one with a different classifier. */
   name?: string;
+  /** The classifier in force right now and its version, read once per classification (hot swap). */
+  active?: () => VersionedClassifier;
 }
 
 /**
@@ -36,16 +39,37 @@ export interface LocalTriageModelOptions {
  */
 export class LocalTriageModel implements TriageModel {
   readonly name: string;
-  private readonly classifier: TextClassifier;
+  private readonly active: () => { version: number | null; classifier: TextClassifier };
 
   constructor(options: LocalTriageModelOptions = {}) {
-    this.classifier = options.classifier ?? new LinearClassifier(loadLinearModel(options.modelFile));
     this.name = options.name ?? 'local-linear';
+    if (options.active) {
+      this.active = options.active;
+    } else {
+      const fixed = {
+        version: null,
+        classifier: options.classifier ?? new LinearClassifier(loadLinearModel(options.modelFile)),
+      };
+      this.active = () => fixed;
+    }
   }
 
   async classify(message: InboundMessage, taxonomy: Taxonomy): Promise<Classification> {
+    return (await this.classifyVersioned(message, taxonomy)).classification;
+  }
+
+  async classifyVersioned(
+    message: InboundMessage,
+    taxonomy: Taxonomy,
+  ): Promise<{ classification: Classification; modelVersion: number | null }> {
+    // One read: the classification and its version come from the same model, whatever swaps meanwhile.
+    const { version, classifier } = this.active();
+    return { classification: this.classifyWith(classifier, message, taxonomy), modelVersion: version };
+  }
+
+  private classifyWith(classifier: TextClassifier, message: InboundMessage, taxonomy: Taxonomy): Classification {
     const text = emailText(message);
-    const { category, probability } = this.pickCategory(text, taxonomy);
+    const { category, probability } = this.pickCategory(classifier, text, taxonomy);
     return {
       category,
       intent: categoryIntent(category),
@@ -57,9 +81,13 @@ export class LocalTriageModel implements TriageModel {
   }
 
   /** The most probable label the taxonomy knows, renormalised over those labels. */
-  private pickCategory(text: string, taxonomy: Taxonomy): { category: string; probability: number } {
+  private pickCategory(
+    classifier: TextClassifier,
+    text: string,
+    taxonomy: Taxonomy,
+  ): { category: string; probability: number } {
     const keys = new Set(taxonomy.map((category) => category.key));
-    const known = this.classifier.predict(text).filter((prediction) => keys.has(prediction.label));
+    const known = classifier.predict(text).filter((prediction) => keys.has(prediction.label));
     const total = known.reduce((sum, prediction) => sum + prediction.probability, 0);
     const best = known[0];
     if (best && total > 0) return { category: best.label, probability: best.probability / total };
