@@ -134,8 +134,10 @@ test(
     );
     workers.forEach((worker) => worker.start());
     // Before answering RCPT TO the sender has handed nothing over; after DATA the server holds the reply
-    // and pauses its answer, so a kill then is inside the acceptance window.
-    smtp.slowDown({ rcpt: [0, 100], data: [150, 350] });
+    // and pauses its answer, so a kill then is inside the acceptance window. Short pauses, as each worker
+    // sends one reply at a time; longer answers to DATA only while a kill is being aimed.
+    const pauses = { rcpt: [0, 40] as [number, number], data: [20, 60] as [number, number] };
+    smtp.slowDown(pauses);
 
     const customers: Customer[] = Array.from({ length: EVENTS }, (_, index) => ({
       address: `customer-${index}@customer.example`,
@@ -167,6 +169,7 @@ test(
      */
     const killed: { messageId: string; killedAt: Date }[] = [];
     const killInsideData = async () => {
+      smtp.slowDown({ ...pauses, data: [200, 400] });
       const { worker, messageId } = await eventually(
         async () => {
           for (const held of smtp.awaitingAnswer()) {
@@ -184,6 +187,7 @@ test(
         smtp.awaitingAnswer().some((held) => held.messageId === messageId),
         'killed inside the window',
       );
+      smtp.slowDown(pauses);
       killed.push({ messageId, killedAt });
       await worker.exited();
       worker.start();
