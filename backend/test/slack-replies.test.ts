@@ -13,6 +13,8 @@ const REVIEWS = 'C0REVIEWS1';
 const SUPPORT = 'C0SUPPORT1';
 const THREAD = '1700000000.000100';
 const GONE = 'C0ARCHIVED';
+/** Answers posted into the channel itself, not a thread: looked up in conversations.history. */
+const ANSWERS = 'C0ANSWERS1';
 
 const slack = new FakeSlack();
 let api: ApiClient;
@@ -28,6 +30,7 @@ const { world, smtp } = useWorldWithSmtp(async () => {
     WEBHOOK_SOURCES: JSON.stringify({
       chat: { secrets: HELPDESK_SECRETS, reply: { channel: 'slack', slackChannel: SUPPORT, threadTs: THREAD } },
       gone: { secrets: HELPDESK_SECRETS, reply: { channel: 'slack', slackChannel: GONE } },
+      answers: { secrets: HELPDESK_SECRETS, reply: { channel: 'slack', slackChannel: ANSWERS } },
     }),
   });
   api = new ApiClient(service.url);
@@ -49,11 +52,29 @@ const postsTo = (channel: string) =>
   slack.callsTo('chat.postMessage').filter((call) => call.args['channel'] === channel);
 const outboundOf = async (runId: string) =>
   (
-    await world.query<{ channel: string; status: string; attempts: number; last_error: string | null }>(
-      'SELECT channel, status, attempts, last_error FROM outbound_messages WHERE run_id = $1',
-      [runId],
-    )
+    await world.query<{
+      id: string;
+      channel: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      message_id: string;
+    }>('SELECT id, channel, status, attempts, last_error, message_id FROM outbound_messages WHERE run_id = $1', [runId])
   )[0];
+/** Messages in the channel carrying this reply's id in their metadata, as the history shows them. */
+const postedIn = (channel: string, replyId: string) =>
+  slack.posted.filter(
+    (message) =>
+      message.channel === channel &&
+      (message.metadata as { event_payload?: { reply_id?: string } } | undefined)?.event_payload?.reply_id === replyId,
+  ).length;
+const auditActions = async (entityId: string) =>
+  (
+    await world.query<{ actor: string; action: string }>(
+      'SELECT actor, action FROM audit_log WHERE entity_id = $1 ORDER BY id',
+      [entityId],
+    )
+  ).map((row) => `${row.actor} ${row.action}`);
 
 describe('Slack as the reply channel of a webhook source', () => {
   test('webhook → review → approve (edited): one chat.postMessage with the escaped answer in the thread, no email', async () => {
@@ -95,6 +116,45 @@ describe('Slack as the reply channel of a webhook source', () => {
     await world.queuesDrained();
     assert.equal(postsTo(SUPPORT).length, before + 1, 'posted once');
     assert.ok((await outboundOf(runId))!.attempts >= 2);
+  });
+
+  test('a post whose answer was lost but which landed is found in conversations.history: settled sent, not reposted', async () => {
+    slack.loseNextPostAnswer(ANSWERS, { keep: true });
+    const runId = await postTicket(orderStatusEmail({ from: { address: 'landed@chat.example' } }), 'answers');
+    assert.equal((await api.waitForRun(runId, ['sent'])).error, null);
+    await world.queuesDrained();
+    const outbound = await outboundOf(runId);
+    assert.equal(outbound!.status, 'sent');
+    assert.equal(outbound!.attempts, 1, 'one post, never repeated');
+    assert.equal(postsTo(ANSWERS).length, 1);
+    assert.equal(postedIn(ANSWERS, outbound!.message_id), 1, 'the channel holds the answer once');
+    const lookUps = slack.callsTo('conversations.history').filter((call) => call.args['channel'] === ANSWERS);
+    assert.equal(lookUps.length, 1);
+    assert.equal(String(lookUps[0]!.args['include_all_metadata']), 'true');
+    assert.deepEqual(await auditActions(outbound!.id), [
+      'auto reply.requested',
+      'system reply.uncertain',
+      'system reply.settled_sent',
+    ]);
+  });
+
+  test('a post whose answer was lost and which never landed is not in the history: posted again, once', async () => {
+    const lookUpsBefore = slack.callsTo('conversations.history').length;
+    slack.loseNextPostAnswer(ANSWERS, { keep: false });
+    const runId = await postTicket(orderStatusEmail({ from: { address: 'lost@chat.example' } }), 'answers');
+    assert.equal((await api.waitForRun(runId, ['sent'])).error, null);
+    await world.queuesDrained();
+    const outbound = await outboundOf(runId);
+    assert.equal(outbound!.status, 'sent');
+    assert.equal(outbound!.attempts, 2);
+    assert.equal(postedIn(ANSWERS, outbound!.message_id), 1, 'the channel holds the answer exactly once');
+    assert.equal(slack.callsTo('conversations.history').length, lookUpsBefore + 1);
+    assert.deepEqual(await auditActions(outbound!.id), [
+      'auto reply.requested',
+      'system reply.uncertain',
+      'system reply.settled_resend',
+      'system reply.sent',
+    ]);
   });
 
   test('a Slack reply source without Slack settings stops startup, naming the source', () => {

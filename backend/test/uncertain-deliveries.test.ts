@@ -1,17 +1,22 @@
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { ImapFlow } from 'imapflow';
+import Redis from 'ioredis';
 import { ResolveDeliveryResponseSchema, UncertainDeliveryPageSchema, type UncertainDelivery } from '@handoff/contracts';
 import { ApiClient } from './support/api-client';
 import { Dovecot } from './support/dovecot';
 import { orderStatusEmail } from './support/emails';
 import { TcpProxy } from './support/tcp-proxy';
 import { eventually, TEST_ADMIN, useWorldWithSmtp, type TestWorld } from './support/test-service';
+import { JOBS, QUEUES } from '../src/queue/jobs';
 
-// The SMTP server is behind a proxy, so a test can drop the connection while the server holds its answer.
+// The SMTP server is behind a proxy, so a test can drop the connection while the server holds its answer;
+// so is dovecot for the Sent-folder look-ups of one describe, so a test can make IMAP unreachable.
 const dovecot = new Dovecot();
 let proxy: TcpProxy;
+let imapProxy: TcpProxy;
 let imap: ImapFlow;
 let api: ApiClient;
 let service: Awaited<ReturnType<TestWorld['start']>>;
@@ -19,6 +24,8 @@ const { world, smtp } = useWorldWithSmtp(async () => {
   proxy = new TcpProxy(smtp.port);
   await proxy.start();
   await dovecot.start();
+  imapProxy = new TcpProxy(dovecot.port);
+  await imapProxy.start();
   imap = new ImapFlow({
     host: '127.0.0.1',
     port: dovecot.port,
@@ -35,12 +42,13 @@ after(async () => {
   await imap?.logout().catch(() => undefined);
   await dovecot.stop();
   await proxy?.close();
+  await imapProxy?.close();
 });
 
-function env(sentFolder: boolean): Record<string, string> {
+function env(sentFolder: boolean, imapUrl = dovecot.url): Record<string, string> {
   return {
     SMTP_URL: `smtp://127.0.0.1:${proxy.port}`,
-    IMAP_URL: dovecot.url,
+    IMAP_URL: imapUrl,
     IMAP_USER: dovecot.user,
     IMAP_PASSWORD: dovecot.password,
     IMAP_POLL_INTERVAL_MS: '60000',
@@ -143,6 +151,98 @@ describe('a reply whose answer was lost after the hand-over', () => {
     } finally {
       smtp.slowDown({});
     }
+  });
+});
+
+describe('the Sent-folder look-up while IMAP cannot be reached', () => {
+  let redis: Redis;
+  let deliveries: Queue;
+  /** The reply's delivery job, whose retries carry the look-up: [attempts made, state], or undefined once done. */
+  const deliveryJob = async (outboundId: string) => {
+    const job = await deliveries.getJob(JOBS.deliverReply.jobId({ outboundId }));
+    return job ? { job, attemptsMade: job.attemptsMade, state: await job.getState() } : undefined;
+  };
+
+  before(async () => {
+    await world.stop(service);
+    service = await world.start(env(true, `imap://127.0.0.1:${imapProxy.port}`));
+    api = new ApiClient(service.url);
+    redis = new Redis(world.env().REDIS_URL!, { maxRetriesPerRequest: null });
+    deliveries = new Queue(QUEUES.delivery, { connection: redis, prefix: world.redisPrefix });
+  });
+  after(async () => {
+    imapProxy.restore();
+    await deliveries?.close();
+    redis?.disconnect();
+  });
+
+  test('is retried with the delivery job’s backoff, nothing resent meanwhile; settled sent once IMAP answers', async () => {
+    imapProxy.cut();
+    const { address, runId } = await replyLostAfterHandOver(true, async (to) => {
+      await imap.append('Sent', mailsTo(to)[0]!.raw, ['\\Seen']);
+    });
+    const { id } = await eventually(async () => {
+      const row = await outbound(runId);
+      return row?.status === 'uncertain' ? row : undefined;
+    }, 'the reply uncertain');
+    await eventually(
+      async () => ((await deliveryJob(id))?.attemptsMade ?? 0) >= 2 || undefined,
+      'two look-ups that could not reach IMAP',
+    );
+    assert.equal((await api.get(`/api/v1/runs/${runId}`)).body.status, 'delivery_uncertain');
+    assert.equal((await outbound(runId)).status, 'uncertain');
+    assert.equal(mailsTo(address).length, 1, 'not sent again while nobody can tell');
+
+    imapProxy.restore();
+    const waiting = await deliveryJob(id);
+    if (waiting?.state === 'delayed') await waiting.job.promote().catch(() => undefined); // skip the backoff's wait
+    await api.waitForRun(runId, ['sent']);
+    await world.queuesDrained();
+    assert.equal(mailsTo(address).length, 1);
+    assert.deepEqual(await auditActions(id), [
+      'auto reply.requested',
+      'system reply.uncertain',
+      'system reply.settled_sent',
+    ]);
+  });
+
+  test('after the last attempt the reply waits in the operator queue; an operator resends it once', async () => {
+    imapProxy.cut();
+    const refusedBefore = imapProxy.refused;
+    const { address, runId } = await replyLostAfterHandOver(false);
+    const { id } = await eventually(async () => {
+      const row = await outbound(runId);
+      return row?.status === 'uncertain' ? row : undefined;
+    }, 'the reply uncertain');
+    // Each retry waits longer (1 s doubling); the test promotes the delayed job instead of waiting out ~2 min.
+    let attemptsSeen = 0;
+    await eventually(
+      async () => {
+        const current = await deliveryJob(id);
+        if (!current) return true; // the last attempt ended the job (finished jobs are removed)
+        attemptsSeen = Math.max(attemptsSeen, current.attemptsMade);
+        if (current.state === 'delayed') await current.job.promote().catch(() => undefined);
+        return undefined;
+      },
+      'the delivery job to end',
+      60_000,
+    );
+    assert.equal(attemptsSeen, 7, 'seven failed look-ups retried, then the eighth, last attempt');
+    assert.ok(imapProxy.refused - refusedBefore >= 8, 'every attempt tried to reach IMAP');
+    assert.equal((await api.waitForRun(runId, ['delivery_uncertain'])).status, 'delivery_uncertain');
+    const page = UncertainDeliveryPageSchema.parse((await api.get('/api/v1/deliveries?status=uncertain')).body);
+    assert.deepEqual(
+      page.items.map((item) => item.runId),
+      [runId],
+    );
+    assert.equal(mailsTo(address).length, 0, 'nothing sent while nobody could tell');
+
+    imapProxy.restore();
+    const resolved = await api.post(`/api/v1/deliveries/${id}/resolve`, { action: 'resend' });
+    assert.equal(resolved.status, 200);
+    await api.waitForRun(runId, ['sent']);
+    await world.queuesDrained();
+    assert.equal(mailsTo(address).length, 1);
   });
 });
 

@@ -39,6 +39,8 @@ export class MailCatcher {
   private pauses: { rcpt: Pause; data: Pause } = { rcpt: 0, data: 0 };
   /** Messages read in full and then never answered (`silenceNext`). */
   silenced = 0;
+  /** Messages taken and not answered yet (inside their DATA pause), by the sender's local port. */
+  private readonly unanswered = new Map<number, string | undefined>();
   private server?: SMTPServer;
   private boundPort = 0;
 
@@ -77,10 +79,14 @@ export class MailCatcher {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks);
           // Taken (kept) first, answered after the pause: a sender killed in between is in the acceptance window.
-          this.capture(raw, session.envelope).then(() => {
+          this.capture(raw, session.envelope).then((messageId) => {
             const pause = pick(this.pauses.data);
-            if (pause > 0) setTimeout(() => callback(), pause);
-            else callback();
+            if (pause <= 0) return callback();
+            this.unanswered.set(session.remotePort, messageId);
+            setTimeout(() => {
+              this.unanswered.delete(session.remotePort);
+              callback();
+            }, pause);
           }, callback);
         });
       },
@@ -121,6 +127,14 @@ export class MailCatcher {
     for (let index = 0; index < count; index += 1) this.silences.push(options);
   }
 
+  /**
+   * The messages this server has taken but not yet answered (paused by `slowDown`), with the sender's
+   * local port: a sender stopped now is inside its acceptance window.
+   */
+  awaitingAnswer(): { messageId: string | undefined; senderPort: number }[] {
+    return [...this.unanswered].map(([senderPort, messageId]) => ({ messageId, senderPort }));
+  }
+
   list(): CapturedMail[] {
     return [...this.messages];
   }
@@ -153,7 +167,7 @@ export class MailCatcher {
   private async capture(
     raw: Buffer,
     envelope: { mailFrom: false | { address: string }; rcptTo: { address: string }[] },
-  ) {
+  ): Promise<string | undefined> {
     const mail = await simpleParser(raw);
     const references =
       mail.references === undefined ? [] : Array.isArray(mail.references) ? mail.references : [mail.references];
@@ -174,5 +188,6 @@ export class MailCatcher {
     });
     if (this.messages.length > MAX_KEPT) this.messages.shift();
     for (const waiter of [...this.waiters]) waiter();
+    return mail.messageId;
   }
 }

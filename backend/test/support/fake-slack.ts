@@ -23,6 +23,8 @@ export class FakeSlack {
   readonly channelErrors = new Map<string, string>();
   /** Requests refused because of `fault`. */
   refused = 0;
+  /** Per channel, what happens to the next chat.postMessage calls whose answer is lost (`loseNextPostAnswer`). */
+  private readonly lostAnswers = new Map<string, { keep: boolean }[]>();
   /** What chat.postMessage stored, as conversations.history and conversations.replies return it. */
   readonly posted: { channel: string; ts: string; thread_ts?: string; text: string; metadata?: unknown }[] = [];
   private server?: Server;
@@ -30,6 +32,14 @@ export class FakeSlack {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/api/`;
+  }
+
+  /**
+   * The next chat.postMessage to `channel` gets no answer: the connection is dropped after the post was
+   * stored (keep true: it landed, the answer was lost) or before (keep false: Slack never took it).
+   */
+  loseNextPostAnswer(channel: string, options: { keep: boolean }): void {
+    this.lostAnswers.set(channel, [...(this.lostAnswers.get(channel) ?? []), options]);
   }
 
   callsTo(method: string): SlackCall[] {
@@ -47,6 +57,11 @@ export class FakeSlack {
         const args = parseArgs(raw, String(request.headers['content-type'] ?? ''));
         const token = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? args['token'];
         this.calls.push({ method, token, args });
+        const lost = method === 'chat.postMessage' ? this.lostAnswers.get(String(args['channel']))?.shift() : undefined;
+        if (lost) {
+          if (lost.keep) this.answer(method, args);
+          return response.destroy(); // the caller never learns whether the post landed
+        }
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.answer(method, args)));
       });
     });

@@ -13,12 +13,17 @@ export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private down = false;
   port = 0;
+  /** Connections refused while cut: each is one attempt of a client to reach the server. */
+  refused = 0;
 
   constructor(private readonly targetPort: number) {}
 
   async start(): Promise<void> {
     this.server = createServer((client) => {
-      if (this.down) return client.destroy();
+      if (this.down) {
+        this.refused += 1;
+        return client.destroy();
+      }
       const upstream = connect(this.targetPort, '127.0.0.1');
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { Readable } from 'node:stream';
@@ -51,6 +52,28 @@ export class WorkerProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
+  /** Whether this process owns the TCP connection whose local end is `port` (e.g. an SMTP server's peer). */
+  ownsConnectionFrom(port: number): boolean {
+    const pid = this.pid;
+    const inodes = socketInodesWithLocalPort(port);
+    if (!pid || inodes.size === 0) return false;
+    try {
+      return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+        try {
+          return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '');
+        } catch {
+          return false; // closed meanwhile
+        }
+      });
+    } catch {
+      return false; // the process is gone
+    }
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child?.kill(signal);
   }
@@ -67,4 +90,25 @@ export class WorkerProcess {
       });
     });
   }
+}
+
+/** The inodes of this machine's TCP sockets whose local port is `port` (Linux /proc/net/tcp, tcp6). */
+function socketInodesWithLocalPort(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let lines: string[];
+    try {
+      lines = readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      continue;
+    }
+    for (const line of lines) {
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+      const fields = line.trim().split(/\s+/);
+      const inode = fields[9];
+      if (!inode || inode === '0') continue;
+      if (parseInt(fields[1]!.split(':')[1]!, 16) === port) inodes.add(inode);
+    }
+  }
+  return inodes;
 }
