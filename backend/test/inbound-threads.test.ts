@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '../src/bootstrap';
-import { TriageGraphService } from '../src/workflow/triage-graph.service';
+import { RUN_INPUTS, type RunInputs } from '../src/workflow/ports';
 import { ApiClient } from './support/api-client';
 import { complaintEmail, orderStatusEmail } from './support/emails';
 import { useWorldWithSmtp } from './support/test-service';
@@ -14,16 +14,16 @@ const { world, smtp } = useWorldWithSmtp(async () => {
   api = new ApiClient(service.url!);
 });
 
-async function threadOf(runId: string) {
-  const state = await service.app.get(TriageGraphService).graph.getState({ configurable: { thread_id: runId } });
-  return (state.values as { message: { thread: { direction: string; from: string; text: string }[] } }).message.thread;
+/** The thread of the message the runner hands the graph (by reference: it is not in the checkpoints). */
+async function threadOf(eventId: string) {
+  return (await service.app.get<RunInputs>(RUN_INPUTS).messageFor(eventId)).thread;
 }
 
 test('a reply to a message we sent carries the conversation into the graph', async () => {
   const first = orderStatusEmail({ from: { address: 'thread@customer.example', name: 'Tia' } });
   const accepted = await api.post('/api/v1/events/email', first);
   const firstRun = await api.waitForRun(accepted.body.runId, ['sent']);
-  assert.deepEqual(await threadOf(firstRun.id), [], 'mail that does not reply to us has no thread');
+  assert.deepEqual(await threadOf(accepted.body.eventId), [], 'mail that does not reply to us has no thread');
 
   const ourReply = firstRun.reply.messageId as string;
   const followUp = complaintEmail({
@@ -35,7 +35,7 @@ test('a reply to a message we sent carries the conversation into the graph', asy
   });
   const second = await api.post('/api/v1/events/email', followUp);
   await api.waitForRun(second.body.runId, ['awaiting_review', 'sent']);
-  const thread = await threadOf(second.body.runId);
+  const thread = await threadOf(second.body.eventId);
   assert.deepEqual(
     thread.map((entry) => [entry.direction, entry.from]),
     [
