@@ -41,6 +41,8 @@ export class MailCatcher {
   silenced = 0;
   /** Messages taken and not answered yet (inside their DATA pause), by the sender's local port. */
   private readonly unanswered = new Map<number, string | undefined>();
+  /** Client connections that failed (reset, broken pipe) after the server started. */
+  clientErrors = 0;
   private server?: SMTPServer;
   private boundPort = 0;
 
@@ -95,6 +97,9 @@ export class MailCatcher {
       this.server!.once('error', reject);
       this.server!.listen(port, '127.0.0.1', () => resolve());
     });
+    // Once listening, an error is a client's connection failing (a sender killed mid-DATA resets it): a mail
+    // server outlives its clients, so it is counted, never thrown.
+    this.server.on('error', () => (this.clientErrors += 1));
     this.boundPort = (this.server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   }
 
