@@ -69,11 +69,7 @@ async function sendBrightpoints(): Promise<string> {
 
 async function classified(runId: string): Promise<{ category: string; version: number | null; reviewId: string }> {
   const run = await context.api.waitForRun(runId, ['awaiting_review', 'sending', 'sent'], 30_000);
-  const [row] = await world.query<{ model_version: number | null }>(
-    'SELECT model_version FROM workflow_runs WHERE id = $1',
-    [runId],
-  );
-  return { category: run.classification.category, version: row!.model_version, reviewId: run.reviewId };
+  return { category: run.classification.category, version: run.modelVersion, reviewId: run.reviewId };
 }
 
 async function models(api = context.api): Promise<ModelList> {

@@ -73,6 +73,8 @@ export const RunDetailsSchema = z.object({
   citations: z.array(CitationSchema),
   /** The route step's decision and why; null until the run reached it (or for runs from before it was recorded). */
   routing: RoutingSchema.nullable(),
+  /** The offline model version that classified the run; null for the openai provider or before it classified. */
+  modelVersion: z.number().int().nullable(),
   reviewId: z.string().nullable(),
   reply: z
     .object({

@@ -21,6 +21,7 @@ export interface RunDetails {
   reviewReasons: string[];
   citations: Citation[];
   routing: Routing | null;
+  modelVersion: number | null;
   reviewId: string | null;
   reply: { id: string; status: string; messageId: string; sentAt: Date | null; attempts: number } | null;
   steps: { node: string; startedAt: Date; finishedAt: Date; durationMs: number }[];
@@ -69,6 +70,7 @@ export class RunDetailsService {
       reviewReasons: run.reviewReasons ?? [],
       citations: run.citations,
       routing: run.routing ?? null,
+      modelVersion: run.modelVersion ?? null,
       reviewId: review?.id ?? null,
       reply: reply
         ? {
