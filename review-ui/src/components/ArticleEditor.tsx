@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { Article } from '@handoff/contracts';
 import { writes } from '../lib/browser';
 import { parseTags } from './SaveAsArticle';
+import { ActionMessage, type ActionOutcome } from './ActionMessage';
 
 /**
  * Create an article, or edit one (each change saves a version) and delete it. Admin-only: the backend
@@ -12,7 +13,7 @@ import { parseTags } from './SaveAsArticle';
  */
 export function ArticleEditor({ article }: { article?: Article }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
   const idPrefix = article ? 'edit' : 'new';
 
@@ -75,11 +76,7 @@ export function ArticleEditor({ article }: { article?: Article }) {
           ) : null}
         </div>
       </form>
-      {message ? (
-        <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      ) : null}
+      <ActionMessage message={message} />
     </>
   );
 }

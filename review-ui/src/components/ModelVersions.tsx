@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ModelList, ModelScore, ModelVersion } from '@handoff/contracts';
 import { formatDate, writes } from '../lib/browser';
+import { ActionMessage, type ActionOutcome } from './ActionMessage';
 
 const pct = (value: number | undefined) => (value === undefined ? '—' : `${(value * 100).toFixed(1)}%`);
 
@@ -66,7 +67,7 @@ function Comparison({ model }: { model: ModelVersion }) {
 
 export function ModelVersions({ models, admin }: { models: ModelList; admin: boolean }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function run(action: () => Promise<{ ok: boolean; message: string }>, done: string) {
@@ -79,11 +80,7 @@ export function ModelVersions({ models, admin }: { models: ModelList; admin: boo
 
   return (
     <>
-      {message ? (
-        <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      ) : null}
+      <ActionMessage message={message} />
       {admin ? (
         <p>
           <button

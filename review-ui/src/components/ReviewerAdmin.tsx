@@ -4,10 +4,11 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { Reviewer } from '@handoff/contracts';
 import { formatDate, writes } from '../lib/browser';
+import { ActionMessage, type ActionOutcome } from './ActionMessage';
 
 export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId: string }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionOutcome | null>(null);
 
   async function create(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -55,11 +56,7 @@ export function ReviewerAdmin({ reviewers, meId }: { reviewers: Reviewer[]; meId
 
   return (
     <>
-      {message ? (
-        <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      ) : null}
+      <ActionMessage message={message} />
       <table>
         <thead>
           <tr>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ResolveDeliveryRequest, UncertainDelivery } from '@handoff/contracts';
 import { formatDate, writes } from '../lib/browser';
+import { ActionMessage, type ActionOutcome } from './ActionMessage';
 
 const ACTION_DONE: Record<ResolveDeliveryRequest['action'], string> = {
   resend: 'queued to be sent again',
@@ -13,7 +14,7 @@ const ACTION_DONE: Record<ResolveDeliveryRequest['action'], string> = {
 
 export function UncertainDeliveries({ deliveries }: { deliveries: UncertainDelivery[] }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [message, setMessage] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   async function resolve(delivery: UncertainDelivery, action: ResolveDeliveryRequest['action']) {
@@ -30,11 +31,7 @@ export function UncertainDeliveries({ deliveries }: { deliveries: UncertainDeliv
 
   return (
     <>
-      {message ? (
-        <p className={message.ok ? 'ok' : 'error'} role={message.ok ? 'status' : 'alert'}>
-          {message.text}
-        </p>
-      ) : null}
+      <ActionMessage message={message} />
       {deliveries.length === 0 ? (
         <p>No uncertain deliveries: every reply is accounted for.</p>
       ) : (
